@@ -1,0 +1,9 @@
+// Every migration, in order. Listed in code (not read from the folder) so the CLI, tsx and vitest see the same list.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_people_and_projects.ts';
+import * as m0002 from './0002_jobs_and_notifications.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_people_and_projects': m0001,
+  '0002_jobs_and_notifications': m0002,
+};

@@ -1,0 +1,66 @@
+// The Kysely instance: PostgreSQL through `pg` when DATABASE_URL is set, else the embedded PGlite in PGLITE_DIR.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+// int8 (bigserial ids, count(*)) as numbers rather than strings: our counts and ids stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Engine = 'postgres' | 'pglite';
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  engine: Engine;
+  /** Where it is, without credentials: "postgres://host:5432/name" or "pglite:./data/pglite". */
+  location: string;
+  close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tarball (loadable through `pgliteSnapshot`). */
+  snapshot?(): Promise<Blob>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  /** Directory of the embedded database; `memory://` for an in-memory one. */
+  pgliteDir?: string;
+  /** A PGlite snapshot (`dumpDataDir()`) to start from: tests load a migrated template this way. */
+  pgliteSnapshot?: Blob;
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number;
+}
+
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'postgres://(unparseable DATABASE_URL)';
+  }
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', location: redactDatabaseUrl(options.databaseUrl), close: () => db.destroy() };
+  }
+  const dir = options.pgliteDir ?? './data/pglite';
+  if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir, options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {});
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    location: `pglite:${dir}`,
+    close: () => db.destroy(),
+    snapshot: () => pglite.dumpDataDir('none'),
+  };
+}
+
+/** One round trip: used by /healthz and `config check`. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,99 @@
+// Table types: one interface per table, as the migrations create them. Nullable columns are `| null`, never optional.
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedTimestamp = ColumnType<Date, Date | string | undefined, never>;
+
+export interface PeopleTable {
+  account_id: string;
+  name: string;
+  email: string | null;
+  slack_user_id: string | null;
+  github_login: string | null;
+  team: string | null;
+  is_pm: boolean;
+  weekly_hours: number;
+  active: boolean;
+  created_at: CreatedTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface TeamsTable {
+  name: string;
+  pm_account_id: string | null;
+  active: boolean;
+  updated_at: Timestamp;
+}
+
+export interface ProjectsTable {
+  key: string;
+  name: string;
+  type: 'retainer' | 'scope' | 'internal';
+  monthly_retainer_hours: number | null;
+  pm_account_id: string | null;
+  slack_channel: string | null;
+  tempo_project_id: number | null;
+  github_repos: JSONColumnType<string[], string, string>;
+  active: boolean;
+  updated_at: Timestamp;
+}
+
+export type JobTrigger = 'schedule' | 'catch-up' | 'manual';
+export type JobRunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface JobRunsTable {
+  id: Generated<string>;
+  job: string;
+  slot: Date | null;
+  trigger: JobTrigger;
+  as_of: ColumnType<Date, Date | string, Date | string>;
+  dry_run: Generated<boolean>;
+  status: JobRunStatus;
+  runner: string;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  error: string | null;
+  stats: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export type NotificationStatus = 'claimed' | 'sent' | 'failed';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  job: string | null;
+  target: string;
+  status: NotificationStatus;
+  claimed_by: string;
+  claimed_at: Generated<Date>;
+  attempts: Generated<number>;
+  sent_at: Date | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  error: string | null;
+  text: string | null;
+}
+
+export interface SlackUserCacheTable {
+  email: string;
+  slack_user_id: string | null;
+  looked_up_at: Generated<Date>;
+}
+
+export interface Database {
+  people: PeopleTable;
+  teams: TeamsTable;
+  projects: ProjectsTable;
+  job_runs: JobRunsTable;
+  notifications: NotificationsTable;
+  slack_user_cache: SlackUserCacheTable;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type JobRunRow = Selectable<JobRunsTable>;
+export type JobRunUpdate = Updateable<JobRunsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -1,0 +1,33 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrateDown, migrateToLatest, pendingMigrations } from '../../src/db/migrate.ts';
+import { migrations } from '../../migrations/index.ts';
+import { testEngines, useTestDatabase } from '../support/databases.ts';
+
+async function tableNames(db: Parameters<typeof migrateToLatest>[0]): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_name not like 'kysely_%' order by 1`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+describe.each(testEngines())('migrations on %s', (engine) => {
+  const test = useTestDatabase(engine, { migrated: false });
+
+  it('creates every table, rolls back one step at a time, and re-applies cleanly', async () => {
+    const { db } = test();
+    const all = Object.keys(migrations);
+    expect(await pendingMigrations(db)).toEqual(all);
+    expect(await migrateToLatest(db)).toEqual(all);
+    expect(await tableNames(db)).toEqual(['job_runs', 'notifications', 'people', 'projects', 'slack_user_cache', 'teams']);
+    expect(await migrateToLatest(db)).toEqual([]);
+
+    expect(await migrateDown(db)).toEqual([all[all.length - 1]]);
+    expect(await tableNames(db)).toEqual(['people', 'projects', 'teams']);
+    for (let i = 0; i < all.length - 1; i++) await migrateDown(db);
+    expect(await tableNames(db)).toEqual([]);
+    expect(await migrateDown(db)).toEqual([]);
+
+    expect(await migrateToLatest(db)).toEqual(all);
+    expect(await pendingMigrations(db)).toEqual([]);
+  });
+});
