@@ -49,7 +49,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const dir = options.pgliteDir ?? './data/pglite';
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir, options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {});
+  const load = options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {};
+  const pglite = dir.startsWith('memory://') ? await PGlite.create(load) : await PGlite.create(dir, load);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,

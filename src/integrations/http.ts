@@ -1,0 +1,411 @@
+// The one HTTP policy every API client uses: timeouts, retries with backoff on 429/5xx honouring Retry-After, a
+// concurrency limit, one error type (ApiError) and the pagination styles of Tempo, Jira and GitHub as async iterators.
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Logger } from '../logger.ts';
+import { scrubSecrets, silentLogger } from '../logger.ts';
+
+export interface HttpPolicy {
+  /** Deadline of one attempt, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  /** Attempts in all, the first one included. */
+  maxAttempts: number;
+  /** Backoff before retry n is a random wait in [0, min(maxDelayMs, baseDelayMs · 2^(n-1))] ("full jitter"). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Requests of one client in flight at once. */
+  concurrency: number;
+  /** Statuses that mean "asking again will not help". */
+  doNotRetry: number[];
+  /** A server asking us to wait longer than this (Retry-After, rate-limit reset) fails at once instead of stalling a job. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_HTTP_POLICY: Readonly<HttpPolicy> = Object.freeze({
+  timeoutMs: 30_000,
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  concurrency: 4,
+  doNotRetry: [400, 401, 403, 404, 409, 410, 422],
+  maxRetryAfterMs: 15 * 60_000,
+});
+
+/** Every failure of an API call: which API, which endpoint (method and path, never the query), the last status. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly api: string;
+  /** e.g. `GET /4/worklogs`: path only, never query strings or tokens. */
+  readonly endpoint: string;
+  /** The last HTTP status; undefined when no answer came (network error, timeout). */
+  readonly status: number | undefined;
+  /** The last answer's body (parsed JSON when it was JSON). */
+  readonly body: unknown;
+  readonly attempts: number;
+
+  constructor(init: { api: string; endpoint: string; status?: number; body?: unknown; attempts: number; reason: string; cause?: unknown }) {
+    const tries = init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
+    super(scrubSecrets(`${init.api} ${init.endpoint} failed${tries}: ${init.reason}`), init.cause === undefined ? undefined : { cause: init.cause });
+    this.api = init.api;
+    this.endpoint = init.endpoint;
+    this.status = init.status;
+    this.body = init.body;
+    this.attempts = init.attempts;
+  }
+}
+
+type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Relative to the client's baseUrl, or an absolute URL on the same host (a "next" link). */
+  path: string;
+  /** Arrays repeat the parameter (`projectId=1&projectId=2`); undefined values are left out. */
+  query?: Record<string, QueryValue>;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * false for a request that must not run twice (creating an issue): then only answers that prove nothing was done
+   * (429, connection refused) are retried, never a timeout or a 5xx. Default true.
+   */
+  idempotent?: boolean;
+  /** 'text' returns the body as a string instead of parsing JSON. Default 'json'. */
+  responseType?: 'json' | 'text';
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  data: T;
+}
+
+/**
+ * An API's own reading of a failed answer: ms to wait before retrying, undefined for the default policy, or 'fail'
+ * when retrying cannot help (e.g. OpenAI's insufficient_quota 429). A number also retries statuses in doNotRetry
+ * (GitHub's secondary rate limit is a 403).
+ */
+export type RateLimitReader = (
+  res: { status: number; headers: Record<string, string>; data: unknown },
+  attempt: number,
+) => number | undefined | 'fail';
+
+export interface HttpClientOptions {
+  /** Named in errors and logs: "Tempo", "Jira", "GitHub". */
+  api: string;
+  baseUrl: string;
+  /** Sent with every request (Authorization lives here and nowhere else). */
+  headers?: Record<string, string>;
+  policy?: Partial<HttpPolicy>;
+  logger?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  rateLimit?: RateLimitReader;
+}
+
+/** Limits how many requests run at once; the rest wait in arrival order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Network failures that prove the request never reached the server, so even a non-idempotent call may be repeated. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+type Attempt =
+  | { kind: 'answer'; res: HttpResponse<unknown>; text: string }
+  | { kind: 'network'; code: string; message: string; timedOut: boolean };
+
+export class HttpClient {
+  readonly api: string;
+  readonly policy: HttpPolicy;
+  private readonly base: URL;
+  private readonly axios: AxiosInstance;
+  private readonly logger: Logger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly rateLimit: RateLimitReader | undefined;
+  private readonly limiter: Semaphore;
+  /** Secret header values, removed from anything we put in an error or a log line. */
+  private readonly secrets: string[];
+
+  constructor(o: HttpClientOptions) {
+    this.api = o.api;
+    this.policy = { ...DEFAULT_HTTP_POLICY, ...o.policy };
+    this.base = new URL(o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`);
+    this.logger = o.logger ?? silentLogger;
+    this.sleep = o.sleep ?? defaultSleep;
+    this.rateLimit = o.rateLimit;
+    this.limiter = new Semaphore(Math.max(1, this.policy.concurrency));
+    const headers = { Accept: 'application/json', ...o.headers };
+    this.secrets = Object.entries(headers)
+      .filter(([name]) => /authorization|token|key|secret|cookie/i.test(name))
+      .flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')])
+      .filter((v) => v.length >= 6);
+    this.axios = axios.create({
+      headers,
+      validateStatus: () => true,
+      responseType: 'text',
+      // We parse JSON ourselves so a malformed body is reported as such instead of silently becoming a string.
+      transformResponse: [(data: unknown) => data],
+      maxRedirects: 5,
+    });
+  }
+
+  async request<T>(r: HttpRequest): Promise<HttpResponse<T>> {
+    const url = this.resolve(r);
+    const endpoint = `${r.method} ${url.pathname}`;
+    const idempotent = r.idempotent ?? true;
+    const { maxAttempts } = this.policy;
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.limiter.run(() => this.attempt(r, url));
+      const fail = (reason: string, extra: { status?: number; body?: unknown; cause?: unknown } = {}) =>
+        new ApiError({ api: this.api, endpoint, attempts: attempt, reason: this.redact(reason), ...extra, body: this.redactBody(extra.body) });
+
+      let waitMs: number | undefined;
+      if (result.kind === 'network') {
+        const reason = result.timedOut ? `timed out after ${this.policy.timeoutMs} ms` : `network error ${result.code}`;
+        const cause = Object.assign(new Error(this.redact(result.message)), { code: result.code });
+        if (attempt >= maxAttempts || (!idempotent && !NOT_SENT_CODES.has(result.code))) throw fail(reason, { cause });
+        waitMs = this.backoff(attempt);
+        this.logger.warn({ api: this.api, endpoint, attempt, code: result.code, waitMs }, `${this.api} ${endpoint}: ${reason}, retrying`);
+      } else {
+        const { res, text } = result;
+        if (res.status >= 200 && res.status < 300) {
+          if (r.responseType === 'text') return { ...res, data: text as T };
+          try {
+            return { ...res, data: (text.trim() === '' ? undefined : JSON.parse(text)) as T };
+          } catch (err) {
+            throw fail(`malformed JSON in the HTTP ${res.status} answer: ${excerpt(text)}`, { status: res.status, body: text, cause: err });
+          }
+        }
+        const body = parseLoosely(text);
+        const reason = `HTTP ${res.status} ${excerpt(text)}`.trim();
+        // A 5xx or 408 may have come after the work was done: a request that must not run twice is not repeated.
+        if (!idempotent && (res.status >= 500 || res.status === 408)) throw fail(reason, { status: res.status, body });
+        const told = this.rateLimit?.({ status: res.status, headers: res.headers, data: body }, attempt);
+        if (told === 'fail') throw fail(reason, { status: res.status, body });
+        if (typeof told === 'number') waitMs = told;
+        else if (this.policy.doNotRetry.includes(res.status)) throw fail(reason, { status: res.status, body });
+        else if (res.status === 429 || res.status === 408 || res.status >= 500) {
+          waitMs = retryAfterMs(res.headers) ?? this.backoff(attempt);
+        } else throw fail(reason, { status: res.status, body });
+
+        if (attempt >= maxAttempts) throw fail(reason, { status: res.status, body });
+        if (waitMs > this.policy.maxRetryAfterMs) {
+          throw fail(`${reason} (asked to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.round(this.policy.maxRetryAfterMs / 1000)} s we wait)`, {
+            status: res.status,
+            body,
+          });
+        }
+        this.logger.warn({ api: this.api, endpoint, attempt, status: res.status, waitMs }, `${this.api} ${endpoint}: HTTP ${res.status}, retrying`);
+      }
+      await this.sleep(Math.max(0, waitMs));
+    }
+  }
+
+  async get<T>(path: string, query?: HttpRequest['query']): Promise<T> {
+    return (await this.request<T>({ method: 'GET', path, query })).data;
+  }
+
+  async post<T>(path: string, body?: unknown, query?: HttpRequest['query']): Promise<T> {
+    return (await this.request<T>({ method: 'POST', path, body, query })).data;
+  }
+
+  async put<T>(path: string, body?: unknown, query?: HttpRequest['query']): Promise<T> {
+    return (await this.request<T>({ method: 'PUT', path, body, query })).data;
+  }
+
+  async delete<T>(path: string, query?: HttpRequest['query']): Promise<T> {
+    return (await this.request<T>({ method: 'DELETE', path, query })).data;
+  }
+
+  /** The full URL of a request; absolute URLs must stay on the base URL's host so our token never leaves it. */
+  private resolve(r: HttpRequest): URL {
+    const absolute = /^https?:\/\//i.test(r.path);
+    const url = absolute ? new URL(r.path) : new URL(r.path.replace(/^\//, ''), this.base);
+    if (url.origin !== this.base.origin) {
+      throw new ApiError({ api: this.api, endpoint: `${r.method} ${url.pathname}`, attempts: 0, reason: `refusing to send a request to another host (${url.host})` });
+    }
+    for (const [name, value] of Object.entries(r.query ?? {})) {
+      if (value === undefined) continue;
+      url.searchParams.delete(name);
+      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(v));
+    }
+    return url;
+  }
+
+  private async attempt(r: HttpRequest, url: URL): Promise<Attempt> {
+    const controller = new AbortController();
+    let timedOut = false;
+    // axios' own timeout only watches an idle socket; this deadline also covers a body that trickles in forever.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.policy.timeoutMs);
+    try {
+      const res: AxiosResponse<string> = await this.axios.request({
+        method: r.method,
+        url: url.toString(),
+        headers: r.body === undefined ? r.headers : { 'Content-Type': 'application/json', ...r.headers },
+        data: r.body === undefined ? undefined : JSON.stringify(r.body),
+        timeout: this.policy.timeoutMs,
+        signal: controller.signal,
+      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(res.headers as Record<string, unknown>)) {
+        if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      }
+      const text = typeof res.data === 'string' ? res.data : res.data === undefined ? '' : JSON.stringify(res.data);
+      return { kind: 'answer', res: { status: res.status, headers, data: undefined }, text };
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      const code = timedOut ? 'ETIMEDOUT' : (e.code ?? 'ERR_NETWORK');
+      return { kind: 'network', code, message: e.message ?? String(err), timedOut: timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(Math.random() * ceiling);
+  }
+
+  /** An error body may echo what we sent (some APIs quote the bad token back): scrub it like a message. */
+  private redactBody(body: unknown): unknown {
+    if (body === undefined) return undefined;
+    // A body that is not JSON can be a whole HTML page or a broken multi-megabyte answer: keep its start.
+    if (typeof body === 'string') return this.redact(body.length > 4000 ? `${body.slice(0, 4000)}…` : body);
+    try {
+      return JSON.parse(this.redact(JSON.stringify(body)));
+    } catch {
+      return '[unreadable body]';
+    }
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
+    return scrubSecrets(out);
+  }
+}
+
+function parseLoosely(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The start of a body, on one line, for an error message (an HTML error page loses its tags). */
+function excerpt(text: string, max = 200): string {
+  const plain = /^\s*</.test(text) ? text.replace(/<[^>]*>/g, ' ') : text;
+  const flat = plain.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** Retry-After as ms to wait: either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function retryAfterMs(headers: Record<string, string>, now: number = Date.now()): number | undefined {
+  const value = (headers['retry-after'] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1])?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+// --- Pagination ---------------------------------------------------------------------------------------------
+// Each API marks its last page differently (API-NOTES §0); a short page never means "last page".
+
+function loopGuard(client: HttpClient, method: string, path: string): (key: string) => void {
+  const seen = new Set<string>();
+  return (key) => {
+    if (seen.has(key)) {
+      throw new ApiError({ api: client.api, endpoint: `${method} ${path.replace(/^https?:\/\/[^/]+/i, '').split('?')[0]}`, attempts: 1, reason: `pagination repeated a page (${excerpt(key, 80)})` });
+    }
+    seen.add(key);
+  };
+}
+
+/** Tempo: `results` per page, follow `metadata.next` as given. POST (worklogs/search) when a body is given. */
+export async function* paginateTempo<T>(client: HttpClient, path: string, query?: HttpRequest['query'], body?: unknown): AsyncGenerator<T[]> {
+  const method = body === undefined ? 'GET' : 'POST';
+  const guard = loopGuard(client, method, path);
+  let next: HttpRequest | undefined = { method, path, query, body };
+  while (next) {
+    const page: { results?: T[]; metadata?: { next?: string } } = (await client.request<{ results?: T[]; metadata?: { next?: string } }>(next)).data ?? {};
+    yield page.results ?? [];
+    const link = page.metadata?.next;
+    if (link) guard(link);
+    next = link ? { method, path: link, body } : undefined;
+  }
+}
+
+/** Jira's token paging (search/jql, changelog/bulkfetch): `nextPageToken` in the query (GET) or body (POST). */
+export async function* paginateJiraTokens<T>(client: HttpClient, req: HttpRequest, itemsKey: string): AsyncGenerator<T[]> {
+  const guard = loopGuard(client, req.method, req.path);
+  let token: string | undefined;
+  do {
+    const page: HttpRequest =
+      token === undefined
+        ? req
+        : req.method === 'GET'
+          ? { ...req, query: { ...req.query, nextPageToken: token } }
+          : { ...req, body: { ...(req.body as Record<string, unknown>), nextPageToken: token } };
+    const data = (await client.request<Record<string, unknown>>(page)).data ?? {};
+    yield (data[itemsKey] as T[] | undefined) ?? [];
+    token = typeof data.nextPageToken === 'string' && data.nextPageToken !== '' ? data.nextPageToken : undefined;
+    if (token !== undefined) guard(token);
+  } while (token !== undefined);
+}
+
+/** Jira's older startAt/maxResults paging (issue changelog, comments): stop on isLast, or when total is reached. */
+export async function* paginateStartAt<T>(client: HttpClient, path: string, query: HttpRequest['query'], itemsKey: string): AsyncGenerator<T[]> {
+  let startAt = Number(query?.startAt ?? 0);
+  for (;;) {
+    const data = (await client.get<Record<string, unknown>>(path, { ...query, startAt })) ?? {};
+    const items = (data[itemsKey] as T[] | undefined) ?? [];
+    yield items;
+    startAt += items.length;
+    if (data.isLast === true || items.length === 0) return;
+    if (data.isLast !== false && typeof data.total === 'number' && startAt >= data.total) return;
+  }
+}
+
+/** GitHub: an array per page, follow the Link header's rel="next". */
+export async function* paginateGithub<T>(client: HttpClient, path: string, query?: HttpRequest['query']): AsyncGenerator<T[]> {
+  const guard = loopGuard(client, 'GET', path);
+  let next: HttpRequest | undefined = { method: 'GET', path, query };
+  while (next) {
+    const res: HttpResponse<T[]> = await client.request<T[]>(next);
+    yield Array.isArray(res.data) ? res.data : [];
+    const link = linkRel(res.headers.link, 'next');
+    if (link) guard(link);
+    next = link ? { method: 'GET', path: link } : undefined;
+  }
+}
+
+/** The URL of one relation in an RFC 8288 Link header (`<…>; rel="next", <…>; rel="last"`). */
+export function linkRel(header: string | undefined, rel: string): string | undefined {
+  for (const part of (header ?? '').split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
+    const rels = m ? /rel="?([^";]+)"?/.exec(m[2]!)?.[1]?.split(/\s+/) : undefined;
+    if (m && rels?.includes(rel)) return m[1];
+  }
+  return undefined;
+}
