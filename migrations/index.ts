@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_people_and_projects.ts';
 import * as m0002 from './0002_jobs_and_notifications.ts';
+import * as m0003 from './0003_time_tracking_compliance.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_people_and_projects': m0001,
   '0002_jobs_and_notifications': m0002,
+  '0003_time_tracking_compliance': m0003,
 };

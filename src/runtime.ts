@@ -32,13 +32,16 @@ export interface RuntimeOptions {
   config?: Config;
   /** Dry runs write nothing: the org config is not synced into the database. */
   dryRun?: boolean;
+  /** Use this open database instead of DATABASE_URL/PGLITE_DIR (tests; closed by the caller, not by close()). */
+  database?: DatabaseHandle;
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger, env } = options;
   const clock = options.clock ?? systemClock;
   const config = options.config ?? (await loadConfig(env));
-  const database = await openDatabase({ databaseUrl: config.runtime.databaseUrl, pgliteDir: config.runtime.pgliteDir });
+  const owned = options.database === undefined;
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.runtime.databaseUrl, pgliteDir: config.runtime.pgliteDir }));
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -47,9 +50,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const names = Object.fromEntries(config.org.people.filter((p) => p.slack_user_id).map((p) => [p.slack_user_id!, p.name]));
     const notifier = new Notifier({ db: database.db, slack: clients.slack(), logger, runner: RUNNER_ID, render: options.render, names });
     const ctx: JobContext = { config, db: database.db, clients, clock, notifier, logger, outDir: options.outDir ?? './out' };
-    return { config, database, clients, sync, ctx, close: () => database.close() };
+    return { config, database, clients, sync, ctx, close: async () => (owned ? database.close() : undefined) };
   } catch (err) {
-    await database.close();
+    if (owned) await database.close();
     throw err;
   }
 }

@@ -8,6 +8,9 @@ import type { Database } from './schema.ts';
 
 // int8 (bigserial ids, count(*)) as numbers rather than strings: our counts and ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+// date columns as YYYY-MM-DD strings: a JS Date would shift calendar dates by the process's time zone.
+const DATE_OID = 1082;
+pg.types.setTypeParser(DATE_OID, (v) => v);
 
 export type Engine = 'postgres' | 'pglite';
 export type Db = Kysely<Database>;
@@ -49,7 +52,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const dir = options.pgliteDir ?? './data/pglite';
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
-  const load = options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {};
+  const load = { parsers: { [DATE_OID]: (v: string) => v }, ...(options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {}) };
   const pglite = dir.startsWith('memory://') ? await PGlite.create(load) : await PGlite.create(dir, load);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {

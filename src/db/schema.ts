@@ -81,7 +81,26 @@ export interface SlackUserCacheTable {
   looked_up_at: Generated<Date>;
 }
 
+export interface TimeTrackingComplianceTable {
+  user_account_id: string;
+  /** Monday of the reviewed week, YYYY-MM-DD (date columns are read as strings, never as JS Dates). */
+  week_start_date: string;
+  team: string | null;
+  hours_logged: number;
+  expected_hours: number;
+  compliant_hours: number;
+  status: 'compliant' | 'partial' | 'non_compliant';
+  is_compliant: boolean;
+  streak: number;
+  by_day: JSONColumnType<{ date: string; hours: number }[], string, string>;
+  notification_sent: Generated<boolean>;
+  notification_error: string | null;
+  created_at: CreatedTimestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  time_tracking_compliance: TimeTrackingComplianceTable;
   people: PeopleTable;
   teams: TeamsTable;
   projects: ProjectsTable;

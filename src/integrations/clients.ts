@@ -23,6 +23,8 @@ export interface ClientOptions {
   logger: Logger;
   /** Overrides for tests and benchmarks (shorter backoff); production uses the defaults. */
   policy?: Partial<HttpPolicy>;
+  /** Replaces the waits between retries (tests shrink them; the decisions stay the production ones). */
+  sleep?: (ms: number) => Promise<void>;
   slackRetries?: number;
 }
 
@@ -32,19 +34,19 @@ function lazy<T>(make: () => T): () => T {
 }
 
 export function createClients(env: Env, options: ClientOptions): Clients {
-  const { logger, policy } = options;
+  const { logger, policy, sleep } = options;
   return {
     tempo: lazy(() => {
       const { TEMPO_API_TOKEN } = requireEnv(env, 'Reading Tempo worklogs', ['TEMPO_API_TOKEN']);
-      return createTempoClient({ baseUrl: env.TEMPO_BASE_URL || undefined, token: TEMPO_API_TOKEN, policy, logger });
+      return createTempoClient({ baseUrl: env.TEMPO_BASE_URL || undefined, token: TEMPO_API_TOKEN, policy, logger, sleep });
     }),
     jira: lazy(() => {
       const v = requireEnv(env, 'Reading and updating Jira', ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN']);
-      return createJiraClient({ baseUrl: v.JIRA_BASE_URL, email: v.JIRA_EMAIL, apiToken: v.JIRA_API_TOKEN, policy, logger });
+      return createJiraClient({ baseUrl: v.JIRA_BASE_URL, email: v.JIRA_EMAIL, apiToken: v.JIRA_API_TOKEN, policy, logger, sleep });
     }),
     github: lazy(() => {
       const { GITHUB_TOKEN } = requireEnv(env, 'Reading GitHub pull requests', ['GITHUB_TOKEN']);
-      return createGithubClient({ baseUrl: env.GITHUB_API_URL || undefined, token: GITHUB_TOKEN, policy, logger });
+      return createGithubClient({ baseUrl: env.GITHUB_API_URL || undefined, token: GITHUB_TOKEN, policy, logger, sleep });
     }),
     slack: lazy(() => {
       const token = env.SLACK_BOT_TOKEN?.trim();

@@ -1,5 +1,6 @@
 // The one HTTP policy every API client uses: timeouts, retries with backoff on 429/5xx honouring Retry-After, a
 // concurrency limit, one error type (ApiError) and the pagination styles of Tempo, Jira and GitHub as async iterators.
+import { Semaphore } from '../concurrency.ts';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../logger.ts';
 import { scrubSecrets, silentLogger } from '../logger.ts';
@@ -100,25 +101,6 @@ export interface HttpClientOptions {
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
   rateLimit?: RateLimitReader;
-}
-
-/** Limits how many requests run at once; the rest wait in arrival order. */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
-  }
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

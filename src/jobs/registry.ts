@@ -1,7 +1,8 @@
 // Every agent the scheduler and `pm-agents run` know. A job is added here when it lands.
 import type { JobDefinition } from './job.ts';
+import { timeTrackingComplianceJob } from './time-tracking-compliance.ts';
 
-export const jobs: readonly JobDefinition[] = [];
+export const jobs: readonly JobDefinition[] = [timeTrackingComplianceJob];
 
 export function findJob(name: string): JobDefinition | undefined {
   return jobs.find((j) => j.name === name);
