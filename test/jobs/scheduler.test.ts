@@ -1,0 +1,117 @@
+import cron from 'node-cron';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.ts';
+import { parseOrgConfig, readRuntimeSettings, type Config } from '../../src/config.ts';
+import { openDatabase, type DatabaseHandle, type Db } from '../../src/db/database.ts';
+import { runsOf } from '../../src/db/job-runs.ts';
+import { createClients } from '../../src/integrations/clients.ts';
+import type { JobContext, JobDefinition } from '../../src/jobs/job.ts';
+import { Notifier } from '../../src/jobs/notifier.ts';
+import { previousSlot, Scheduler } from '../../src/jobs/scheduler.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createTestDatabase, postgresSkipReason, testEngines, type TestDatabase } from '../support/databases.ts';
+
+const config: Config = {
+  org: parseOrgConfig({ people: [{ name: 'Grace', jira_account_id: 'g1' }] }),
+  timezone: 'America/New_York',
+  runtime: readRuntimeSettings({}),
+  env: {},
+};
+
+function contextOn(db: Db, now = new Date()): JobContext {
+  return {
+    config,
+    db,
+    clients: createClients({}, { logger: silentLogger }),
+    clock: fixedClock(now),
+    notifier: new Notifier({ db, slack: null, logger: silentLogger, runner: 'test' }),
+    logger: silentLogger,
+    outDir: './out',
+  };
+}
+
+function recordingJob(schedule: string, graceMs: number, calls: { asOf: Date; by: string }[], by: string): JobDefinition {
+  return {
+    name: 'time-tracking-compliance',
+    description: 'test job',
+    schedule,
+    graceMs,
+    run: async (_ctx, { asOf }) => {
+      calls.push({ asOf, by });
+      return { ran: true };
+    },
+  };
+}
+
+describe('previousSlot', () => {
+  it('finds the latest Monday 10:00 in New York, across the DST change', () => {
+    const task = cron.createTask('0 10 * * 1', () => undefined, { timezone: 'America/New_York' });
+    // Tuesday Nov 4 2025 12:00 UTC: last Monday 10:00 EST was 15:00 UTC (EDT would have been 14:00).
+    expect(previousSlot(task, new Date('2025-11-04T12:00:00Z'), 2 * 86_400_000, false)?.toISOString()).toBe('2025-11-03T15:00:00.000Z');
+    expect(previousSlot(task, new Date('2025-11-04T12:00:00Z'), 3600_000, false)).toBeUndefined();
+  });
+});
+
+describe.each(testEngines())('scheduler catch-up on %s', (engine) => {
+  let database: TestDatabase;
+  afterEach(async () => database?.close());
+
+  it('runs a slot missed while down once, within the grace window only', async () => {
+    database = await createTestDatabase(engine);
+    const calls: { asOf: Date; by: string }[] = [];
+    const job = recordingJob('0 10 * * 1', 86_400_000, calls, 'a');
+    const mondayLate = new Date('2025-11-24T19:00:00Z'); // Monday 14:00 in New York; the 10:00 tick was missed
+    const scheduler = new Scheduler(contextOn(database.db, mondayLate), { jobs: [job], timezone: 'America/New_York' });
+
+    const first = await scheduler.catchUp(mondayLate);
+    expect(first.map((r) => [r.job, r.slot.toISOString(), r.outcome.status])).toEqual([['time-tracking-compliance', '2025-11-24T15:00:00.000Z', 'succeeded']]);
+    expect(calls.map((c) => c.asOf.toISOString())).toEqual(['2025-11-24T15:00:00.000Z']);
+    expect(await scheduler.catchUp(mondayLate)).toEqual([]);
+
+    const runs = await runsOf(database.db, job.name);
+    expect(runs.map((r) => [r.trigger, r.status, r.slot?.toISOString(), r.stats])).toEqual([['catch-up', 'succeeded', '2025-11-24T15:00:00.000Z', { ran: true }]]);
+
+    const tooLate = new Date('2025-11-26T12:00:00Z'); // Wednesday: Monday's slot is past the one-day grace window
+    const otherDb = await createTestDatabase(engine);
+    try {
+      const late = new Scheduler(contextOn(otherDb.db, tooLate), { jobs: [job], timezone: 'America/New_York' });
+      expect(await late.catchUp(tooLate)).toEqual([]);
+    } finally {
+      await otherDb.close();
+    }
+  });
+});
+
+const pgSkip = postgresSkipReason();
+describe.skipIf(pgSkip !== null)(`two schedulers on one PostgreSQL${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
+  let database: TestDatabase;
+  let second: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    second = await openDatabase({ databaseUrl: database.url! });
+  });
+  afterAll(async () => {
+    await second.close();
+    await database.close();
+  });
+
+  it('runs each tick exactly once when both fire it', async () => {
+    const calls: { asOf: Date; by: string }[] = [];
+    const a = new Scheduler(contextOn(database.db), { jobs: [recordingJob('* * * * * *', 60_000, calls, 'a')], timezone: 'America/New_York' });
+    const b = new Scheduler(contextOn(second.db), { jobs: [recordingJob('* * * * * *', 60_000, calls, 'b')], timezone: 'America/New_York' });
+    a.start();
+    b.start();
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await runsOf(database.db, 'time-tracking-compliance')).filter((r) => r.status === 'succeeded').length < 3) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await Promise.all([a.stop(), b.stop()]);
+
+    const runs = await runsOf(database.db, 'time-tracking-compliance');
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    const slots = runs.map((r) => r.slot!.toISOString());
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(calls.map((c) => c.asOf.toISOString()).sort()).toEqual([...slots].sort());
+    expect(runs.every((r) => r.trigger === 'schedule')).toBe(true);
+  });
+});
