@@ -22,7 +22,8 @@ Environment: see README.md (DATABASE_URL, PM_CONFIG, PM_TIMEZONE, SLACK_*, TEMPO
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
-  const logger = createLogger({ level: env.LOG_LEVEL ?? (command === 'demo' || command === 'bench' ? 'warn' : 'info') });
+  // The demo and the benchmarks print their own output; their logs would only get in the way.
+  const logger = createLogger({ level: env.LOG_LEVEL ?? (command === 'demo' || command === 'bench' ? 'silent' : 'info') });
   try {
     switch (command) {
       case 'serve': {
