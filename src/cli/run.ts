@@ -1,7 +1,8 @@
 // `pm-agents run <job> [--as-of ISO] [--dry-run]` and `pm-agents run --list`.
+import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { fixedClock, systemClock } from '../clock.ts';
-import type { Env } from '../config.ts';
+import { loadConfig, type Env } from '../config.ts';
 import { lastRuns } from '../db/job-runs.ts';
 import { JOB_NAMES } from '../jobs/job.ts';
 import { findJob, jobs } from '../jobs/registry.ts';
@@ -16,12 +17,17 @@ export interface RunArgs {
   list: boolean;
 }
 
-/** Accepts an ISO date-time with offset or Z, or a bare date/date-time read in the org zone by the caller. */
-export function parseAsOf(text: string): Date {
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw new Error(`--as-of: "${text}" is not an ISO date-time (e.g. 2025-11-24T10:00:00-05:00)`);
-  return at;
+/**
+ * `--as-of`: an ISO date-time. With an offset or Z it is that instant; without one (`2025-11-24T10:00`, `2025-11-24`)
+ * it is read in the org time zone, as a PM would mean it.
+ */
+export function parseAsOf(text: string, zone: string): Date {
+  const at = DateTime.fromISO(text.trim(), { zone });
+  if (!at.isValid) throw new AsOfError(`--as-of: "${text}" is not an ISO date-time (e.g. 2025-11-24T10:00:00-05:00 or 2025-11-24T10:00)`);
+  return at.toJSDate();
 }
+
+export class AsOfError extends Error {}
 
 export async function runCommand(args: RunArgs, env: Env, logger: Logger): Promise<number> {
   if (!args.list) {
@@ -38,9 +44,17 @@ export async function runCommand(args: RunArgs, env: Env, logger: Logger): Promi
       return 1;
     }
   }
-  const asOf = args.asOf ? parseAsOf(args.asOf) : undefined;
+  try {
+    if (args.asOf) parseAsOf(args.asOf, 'UTC'); // refuse garbage before opening anything
+  } catch (err) {
+    console.error((err as Error).message);
+    return 1;
+  }
+  const config = await loadConfig(env);
+  const asOf = args.asOf ? parseAsOf(args.asOf, config.timezone) : undefined;
   const runtime = await openRuntime({
     env,
+    config,
     logger,
     clock: asOf ? fixedClock(asOf) : systemClock,
     dryRun: args.dryRun,
