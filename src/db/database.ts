@@ -1,8 +1,6 @@
 // The Kysely instance: PostgreSQL through `pg` when DATABASE_URL is set, else the embedded PGlite in PGLITE_DIR.
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -52,6 +50,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const dir = options.pgliteDir ?? './data/pglite';
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
+  // Imported only when used: PGlite's WASM costs ~50 MB of memory a PostgreSQL deployment should not pay.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const load = { parsers: { [DATE_OID]: (v: string) => v }, ...(options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {}) };
   const pglite = dir.startsWith('memory://') ? await PGlite.create(load) : await PGlite.create(dir, load);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });

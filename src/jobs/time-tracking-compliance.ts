@@ -25,12 +25,23 @@ export function logTimeUrl(org: OrgConfig, jiraBaseUrl: string | undefined, week
   return 'https://app.tempo.io/';
 }
 
-async function fetchWeekWorklogs(ctx: JobContext, week: Week): Promise<ComplianceWorklog[]> {
-  const worklogs: ComplianceWorklog[] = [];
+/**
+ * The week's worklogs, summed per person and day as the pages arrive: memory stays at one page plus people × 7 sums
+ * however many worklogs the week holds (the verdicts only need the daily sums).
+ */
+async function fetchWeekHours(ctx: JobContext, week: Week): Promise<ComplianceWorklog[]> {
+  const sums = new Map<string, ComplianceWorklog & { count: number }>();
   for await (const page of ctx.clients.tempo().worklogPages({ from: week.start, to: week.end })) {
-    for (const w of page) worklogs.push({ accountId: w.accountId, startDate: w.startDate, seconds: w.seconds });
+    for (const w of page) {
+      const key = `${w.accountId}\u0000${w.startDate}`;
+      const sum = sums.get(key);
+      if (sum) {
+        sum.seconds += w.seconds;
+        sum.count += 1;
+      } else sums.set(key, { accountId: w.accountId, startDate: w.startDate, seconds: w.seconds, count: 1 });
+    }
   }
-  return worklogs;
+  return [...sums.values()];
 }
 
 function describeFailure(outcome: SendOutcome): string | null {
@@ -50,14 +61,14 @@ export async function runTimeTrackingCompliance(ctx: JobContext, { asOf, dryRun 
   const week = previousCompleteWeek(asOf, config.timezone);
 
   // 1. fetch
-  const worklogs = await fetchWeekWorklogs(ctx, week);
+  const daily = await fetchWeekHours(ctx, week);
   const history = await complianceHistory(db, addDays(week.start, -7 * HISTORY_WEEKS), week.start);
 
   // 2. compute
   const assessment = assessWeek({
     week,
     people: org.people.map((p) => ({ accountId: p.jira_account_id, name: p.name, team: p.team ?? null, weeklyHours: p.weekly_hours, active: p.active })),
-    worklogs,
+    worklogs: daily,
     thresholds: org.thresholds.time_tracking,
     history,
     teams: org.teams.map((t) => t.name),

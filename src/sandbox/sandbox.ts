@@ -25,6 +25,8 @@ export interface SandboxOptions {
   clock?: Clock;
   /** Start the fake OpenAI server and point OPENAI_* at it (default: no LLM, the local fallback). */
   withOpenAi?: boolean;
+  /** Slack's per-method limits to enforce (calls per minute), e.g. `{ 'chat.postMessage': 600 }`. */
+  slackRateLimits?: Partial<Record<string, number>>;
 }
 
 export interface Sandbox {
@@ -43,7 +45,7 @@ export async function startSandbox(data: AgencyData, options: SandboxOptions = {
   const tempo = new TempoFake(data.tempo, { token: SANDBOX_TOKENS.tempo, latencyMs });
   const jira = new JiraFake(data.jira, { email: SANDBOX_TOKENS.jiraEmail, apiToken: SANDBOX_TOKENS.jiraToken, latencyMs, clock: options.clock });
   const github = new GithubFake(data.github, { token: SANDBOX_TOKENS.github, latencyMs });
-  const slack = new SlackFake(data.slack, { botToken: SANDBOX_TOKENS.slack, latencyMs, clock: options.clock });
+  const slack = new SlackFake(data.slack, { botToken: SANDBOX_TOKENS.slack, latencyMs, clock: options.clock, rateLimits: options.slackRateLimits });
   const openai = options.withOpenAi ? new OpenAiFake({ latencyMs }) : null;
   const servers = [tempo, jira, github, slack, ...(openai ? [openai] : [])];
   await Promise.all(servers.map((s) => s.start()));

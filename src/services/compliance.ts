@@ -17,6 +17,8 @@ export interface ComplianceWorklog {
   /** YYYY-MM-DD: the worker's local date, as Tempo records it. */
   startDate: string;
   seconds: number;
+  /** How many Tempo worklogs this entry stands for when the caller summed them per person and day (default 1). */
+  count?: number;
 }
 
 export interface ComplianceThresholds {
@@ -159,13 +161,14 @@ export function assessWeek(input: AssessWeekInput): WeekAssessment {
   for (const w of input.worklogs) {
     const day = dayIndex.get(w.startDate.slice(0, 10));
     if (day === undefined) continue;
-    totals.worklogs += 1;
+    const count = w.count ?? 1;
+    totals.worklogs += count;
     totals.seconds += w.seconds;
     const person = byAccount.get(w.accountId);
     if (!person) {
       const u = unmapped.get(w.accountId) ?? { accountId: w.accountId, seconds: 0, worklogs: 0 };
       u.seconds += w.seconds;
-      u.worklogs += 1;
+      u.worklogs += count;
       unmapped.set(w.accountId, u);
       totals.unmappedSeconds += w.seconds;
       continue;

@@ -1,0 +1,17 @@
+// `npm run bench`: each benchmark's figures as one JSON object per line. Benchmarks are measurements, not tests.
+import { benchTimeTracking } from './time-tracking.ts';
+
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+  'time-tracking-compliance': benchTimeTracking,
+};
+
+export async function benchCommand(args: string[]): Promise<number> {
+  const names = args.length > 0 ? args : Object.keys(BENCHES);
+  const unknown = names.filter((n) => !BENCHES[n]);
+  if (unknown.length > 0) {
+    console.error(`Unknown benchmark ${unknown.join(', ')}. Benchmarks: ${Object.keys(BENCHES).join(', ')}`);
+    return 1;
+  }
+  for (const name of names) console.log(JSON.stringify(await BENCHES[name]!()));
+  return 0;
+}
