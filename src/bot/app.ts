@@ -1,9 +1,10 @@
 // The Bolt app: HTTP receiver on PORT (`/slack/events`, `GET /healthz`), or Socket Mode when SLACK_APP_TOKEN is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { Db } from '../db/database.ts';
 import { pingDatabase } from '../db/database.ts';
+import { slackLoggerFrom, slackWebClientOptions } from '../integrations/slack.ts';
 import type { Logger } from '../logger.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
@@ -30,32 +31,15 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** Bolt's logger interface over pino (tokens are redacted by pino's own configuration). */
-export function boltLogger(logger: Logger): SlackLogger {
-  let level = LogLevel.INFO;
-  const child = logger.child({ component: 'bolt' });
-  return {
-    debug: (...msg) => child.debug(msg.map(String).join(' ')),
-    info: (...msg) => child.info(msg.map(String).join(' ')),
-    warn: (...msg) => child.warn(msg.map(String).join(' ')),
-    error: (...msg) => child.error(msg.map(String).join(' ')),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
-}
-
 export function createBot(options: BotOptions): Bot {
   const socketMode = Boolean(options.appToken);
   const app = new App({
     token: options.botToken,
     signingSecret: options.signingSecret,
-    logger: boltLogger(options.logger),
+    logger: slackLoggerFrom(options.logger.child({ component: 'bolt' }), options.botToken),
     ...(socketMode ? { socketMode: true, appToken: options.appToken } : {}),
     ...(options.botIds ? { botId: options.botIds.botId, botUserId: options.botIds.botUserId, tokenVerificationEnabled: false } : {}),
-    clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined,
+    clientOptions: slackWebClientOptions({ apiUrl: options.slackApiUrl, logger: options.logger, token: options.botToken }),
     customRoutes: socketMode
       ? undefined
       : [
