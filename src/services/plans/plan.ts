@@ -1,6 +1,7 @@
 // What a plan is: a goal and up to 25 steps, each running one registered action after the steps it depends on.
 // Types and zod schemas only; the rules that look across steps (cycles, references, known actions) are in validate.ts.
 import { z } from 'zod';
+import type { OrgConfig } from '../../config.ts';
 
 export const MAX_PLAN_STEPS = 25;
 /** A month of working time: anything longer is not one step of a plan. */
@@ -87,3 +88,15 @@ export type PlanningOutcome =
       /** What was wrong, one line each (empty when the request was simply not understood). */
       problems: string[];
     };
+
+/** What the planner knows besides the request: the org, "now" in its zone, where /plan was typed and by whom. */
+export interface PlanningContext {
+  org: Pick<OrgConfig, 'people' | 'projects' | 'holidays'>;
+  /** The org time zone: dates in the request are read in it. */
+  zone: string;
+  now: Date;
+  /** The channel where /plan was typed: the project whose `slack_channel` it is becomes the default project. */
+  channelId?: string;
+  /** Who typed /plan: owns every step nobody else is named for. */
+  requester: { slackUserId: string };
+}
