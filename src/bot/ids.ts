@@ -6,5 +6,5 @@ export const COMMANDS = {
 
 export const ACTIONS = {
   /** "Log time in Tempo" link button in the time-tracking DM (a link: acked, nothing to do). */
-  logTimeLink: 'tt_log_time',
+  logTimeLink: 'time_tracking_log_time',
 } as const;

@@ -3,11 +3,12 @@
 import type { types } from '@slack/bolt';
 import { formatHours, formatShortDate, isWorkingDay, type Week } from '../../services/calendar.ts';
 import { FULL_TIME_WEEKLY_HOURS, type PersonWeek, type TeamWeek, type WeekAssessment } from '../../services/compliance.ts';
+import { ACTIONS } from '../ids.ts';
 
 type KnownBlock = types.KnownBlock;
 
 /** The "Log time in Tempo" link button. Slack still posts a block_actions payload for it, which must be acked. */
-export const LOG_TIME_ACTION_ID = 'time_tracking_log_time';
+export const LOG_TIME_ACTION_ID = ACTIONS.logTimeLink;
 
 // Block Kit limits (API-NOTES §4) and the budgets we keep under them.
 const MAX_BLOCKS = 50;
