@@ -13,7 +13,7 @@ type ReviewRequest = Extract<GithubTimelineRecord, { event: 'review_requested' |
 
 const ZONE = 'America/New_York';
 const DAY_MS = 86_400_000;
-const demo = generateSampleAgency({ seed: Number(process.env.SAMPLE_SEED ?? 42) });
+const demo = generateSampleAgency();
 const config: OrgConfig = parseOrgConfig(demo.orgConfig);
 const asOfMs = Date.parse(demo.asOf);
 const lastWeek = previousCompleteWeek(new Date(DEMO_AS_OF), ZONE);

@@ -113,7 +113,8 @@ class PullBuilder {
     const issue = pattern === 'draft' ? this.ticket(project, ['In Progress']) : pattern === 'stuck' ? this.ticket(project, ['In Review'], stuckBefore) : this.ticket(project, ['In Review', 'QA', 'In Progress']);
     const issueStuck = pattern === 'stuck' && this.jira.issues[issue]!.status === 'In Review' && this.enteredStatusAt(issue) <= stuckBefore && this.enteredStatusAt(issue) >= timeline.asOfMs - 9 * DAY_MS;
     const author = this.author(issue, coders);
-    const reviewers = this.reviewers(author, coders, pattern === 'draft' ? 0 : this.rng.int(1, 2));
+    // A stuck pull request asked two people when it could: one commented, the other has not looked.
+    const reviewers = this.reviewers(author, coders, pattern === 'draft' ? 0 : pattern === 'stuck' ? 2 : this.rng.int(1, 2));
     const pull = this.start(issue, author);
     const events: [number, GithubTimelineRecord][] = [];
     let createdMs: number;
@@ -127,8 +128,7 @@ class PullBuilder {
         const requestedAt = issueStuck ? this.enteredStatusAt(issue) : this.momentAgo(3.2, 8.8);
         createdMs = requestedAt - this.rng.int(5, 60) * MINUTE_MS;
         this.request(events, author, reviewers, requestedAt, pull);
-        // A second reviewer may have commented; the first has not looked.
-        if (reviewers.length > 1 && this.rng.chance(0.5)) this.review(pull, reviewers[1]!, 'COMMENTED', this.later(requestedAt, 0.2, 1));
+        if (reviewers.length > 1) this.review(pull, reviewers[1]!, 'COMMENTED', this.later(requestedAt, 0.2, 1));
         break;
       }
       case 'changes': {

@@ -1,37 +1,18 @@
 // The sample agency's Jira: per project a few epics and their stories, tasks and bugs, each with a status history
 // walked backwards from where the ticket is at the as-of (so tickets in review are there for hours, not weeks, except
 // the few the scenario holds stuck), tickets filed without an epic, and comments. Epic estimates are set once the
-// worklogs exist, so the forecast-variance figures are exactly the scenario's.
+// worklogs exist (epic-estimates.ts).
 import { tokenize } from '../../services/text-similarity.ts';
-import type { JiraChangeItem, JiraHistoryRecord, JiraIssueRecord, JiraStatusCategory } from '../agency-data.ts';
+import type { JiraHistoryRecord, JiraIssueRecord } from '../agency-data.ts';
 import type { Random } from '../random.ts';
 import type { GeneratorContext, SampleProject } from './org.ts';
 import { teamDiscipline } from './roster.ts';
 import { BUG_DESCRIPTIONS, COMMENTS, STORY_DESCRIPTIONS } from './themes.ts';
 import { DAY_MS } from './timeline.ts';
+import { CATEGORY, CLIENT_FLOW, drawStatus, dwellMs, entryAgeMs, INTERNAL_FLOW, pathTo, statusChange, type SampleStatus } from './workflow.ts';
 
-export type SampleStatus = 'To Do' | 'In Progress' | 'In Review' | 'QA' | 'Done';
-
-/** The ids the Jira fake gives these statuses (it numbers them from 10000 in this order). */
-const STATUS_IDS: Record<SampleStatus, string> = { 'To Do': '10000', 'In Progress': '10001', 'In Review': '10002', Done: '10003', QA: '10004' };
-const CATEGORY: Record<SampleStatus, JiraStatusCategory> = { 'To Do': 'new', 'In Progress': 'indeterminate', 'In Review': 'indeterminate', QA: 'indeterminate', Done: 'done' };
-const CLIENT_FLOW: readonly SampleStatus[] = ['To Do', 'In Progress', 'In Review', 'QA', 'Done'];
-const INTERNAL_FLOW: readonly SampleStatus[] = ['To Do', 'In Progress', 'Done'];
 const HOUR_MS = 3_600_000;
 const ascending = (a: number, b: number): number => a - b;
-
-/** One shared, frozen item list per transition: a large agency has hundreds of thousands of history records. */
-const transitionItems = new Map<string, JiraChangeItem[]>();
-function statusChange(from: SampleStatus, to: SampleStatus): JiraChangeItem[] {
-  const key = `${from}>${to}`;
-  let items = transitionItems.get(key);
-  if (!items) {
-    const item = Object.freeze({ field: 'status', fieldtype: 'jira', fieldId: 'status', from: STATUS_IDS[from], fromString: from, to: STATUS_IDS[to], toString: to });
-    items = Object.freeze([item]) as unknown as JiraChangeItem[];
-    transitionItems.set(key, items);
-  }
-  return items;
-}
 
 export interface SampleJira {
   issues: JiraIssueRecord[];
@@ -283,53 +264,6 @@ function uniquelyMatches(story: string, e: number, epicWords: Set<string>[]): bo
   return own > 0 && epicWords.every((set, i) => i === e || overlap(set) < own);
 }
 
-function drawStatus(internal: boolean, rng: Random): SampleStatus {
-  const r = rng.next();
-  if (internal) return r < 0.2 ? 'To Do' : r < 0.5 ? 'In Progress' : 'Done';
-  return r < 0.21 ? 'To Do' : r < 0.38 ? 'In Progress' : r < 0.46 ? 'In Review' : r < 0.52 ? 'QA' : 'Done';
-}
-
-/** How long before the as-of a ticket entered its current status. Review and QA are short unless held stuck. */
-function entryAgeMs(status: SampleStatus, orphan: boolean, ctx: GeneratorContext, rng: Random): number {
-  const { timeline } = ctx;
-  switch (status) {
-    case 'To Do':
-      return rng.between(0.5, orphan ? 20 : 50) * DAY_MS;
-    case 'In Progress':
-      return rng.between(0.1, orphan ? 5 : 7) * DAY_MS;
-    case 'In Review':
-    case 'QA':
-      return rng.between(0.05, 4) * DAY_MS;
-    case 'Done': {
-      const earliest = timeline.at(timeline.windowStartDay, 600) - 15 * DAY_MS;
-      return rng.between(0.1 * DAY_MS, timeline.asOfMs - earliest);
-    }
-  }
-}
-
-/** Time spent in a status before moving on. */
-function dwellMs(status: SampleStatus, internal: boolean, rng: Random): number {
-  switch (status) {
-    case 'To Do':
-      return rng.between(0.3, 12) * DAY_MS;
-    case 'In Progress':
-      return rng.between(internal ? 1 : 0.4, internal ? 15 : 6) * DAY_MS;
-    case 'In Review':
-      return rng.between(0.05, 2.2) * DAY_MS;
-    case 'QA':
-      return rng.between(0.1, 2) * DAY_MS;
-    case 'Done':
-      return 0;
-  }
-}
-
-/** The statuses a ticket went through to reach `final`; sometimes review sends it back to work once. */
-function pathTo(final: SampleStatus, flow: readonly SampleStatus[], rng: Random): SampleStatus[] {
-  const path = flow.slice(0, flow.indexOf(final) + 1);
-  const review = path.indexOf('In Review');
-  if (review >= 0 && review < path.length - 1 && rng.chance(0.15)) path.splice(review + 1, 0, 'In Progress', 'In Review');
-  return path;
-}
 
 function pickAssignee(ctx: GeneratorContext, workers: number[], busyUntil: number, rng: Random): number {
   for (let tries = 0; tries < 4; tries++) {
@@ -364,42 +298,4 @@ function storyComments(
     comments.push({ id: String(ids.next()), authorAccountId: rng.chance(0.6) ? workerId : pmId, body, created: when, updated: when });
   }
   return comments;
-}
-
-/**
- * Set every epic's original estimate from the hours logged on it (its own and its tickets'): most are within their
- * estimate, a few run over by 20–60 % (the demo: three epics at 25 %, 40 % and 55 %, one per variance threshold).
- */
-export function estimateEpics(ctx: GeneratorContext, jira: SampleJira, loggedSeconds: Float64Array, rng: Random): void {
-  const onEpic = new Float64Array(jira.issues.length);
-  for (let i = 0; i < jira.issues.length; i++) {
-    const target = jira.isEpic[i] ? i : jira.epicOf[i]!;
-    if (target >= 0) onEpic[target]! += loggedSeconds[i]!;
-  }
-  const candidates: number[] = [];
-  for (let i = 0; i < jira.issues.length; i++) {
-    const project = ctx.org.projects[jira.projectOf[i]!]!;
-    if (jira.isEpic[i] && project.type !== 'internal' && jira.issues[i]!.status === 'In Progress' && onEpic[i]! >= 20 * 3600) candidates.push(i);
-  }
-  candidates.sort((a, b) => onEpic[b]! - onEpic[a]! || a - b);
-  const over = new Map<number, number>();
-  if (ctx.size.demo) {
-    const ratios = [1.25, 1.4, 1.55];
-    const usedProjects = new Set<number>();
-    for (const i of candidates) {
-      if (over.size === ratios.length) break;
-      if (usedProjects.has(jira.projectOf[i]!)) continue;
-      usedProjects.add(jira.projectOf[i]!);
-      over.set(i, ratios[over.size]!);
-    }
-  } else {
-    for (const i of candidates) if (rng.chance(0.06)) over.set(i, rng.between(1.22, 1.58));
-  }
-  for (let i = 0; i < jira.issues.length; i++) {
-    if (!jira.isEpic[i]) continue;
-    const logged = onEpic[i]! / 3600;
-    const ratio = over.get(i) ?? rng.between(0.35, 1.1);
-    const hours = logged > 0 ? Math.max(1, Math.round(logged / ratio)) : rng.int(40, 200);
-    jira.issues[i]!.originalEstimateSeconds = hours * 3600;
-  }
 }
