@@ -72,6 +72,7 @@ export async function runTimeTrackingCompliance(ctx: JobContext, { asOf, dryRun 
     thresholds: org.thresholds.time_tracking,
     history,
     teams: org.teams.map((t) => t.name),
+    holidays: org.holidays,
   });
   if (assessment.unmapped.length > 0) {
     logger.warn(

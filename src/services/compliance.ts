@@ -60,8 +60,10 @@ export interface PersonWeek {
   /** Seconds logged in the week. */
   seconds: number;
   hours: number;
-  /** The person's contracted weekly hours. */
+  /** The person's contracted hours for this week: weekly hours, less a fifth per weekday holiday. */
   expectedHours: number;
+  /** Their contracted weekly hours, as in the config. */
+  weeklyHours: number;
   /** Their compliance bar (compliant_hours scaled to their contract). */
   compliantHours: number;
   /** Their partial bar (partial_hours scaled to their contract). */
@@ -121,13 +123,19 @@ export interface AssessWeekInput {
   history: readonly ComplianceHistoryRow[];
   /** Team names to report even when they have no active member (e.g. every team in the config). */
   teams?: readonly string[];
+  /** Public holidays: each one on a weekday lowers everyone's expected hours and bars by a fifth. */
+  holidays?: readonly string[];
 }
 
 const SECONDS_PER_HOUR = 3600;
 
 /** A person's bars in whole seconds, so 31h 59m 59s is never taken for 32h. */
-export function complianceBars(weeklyHours: number, thresholds: ComplianceThresholds): { compliant: number; partial: number } {
-  const scale = weeklyHours / FULL_TIME_WEEKLY_HOURS;
+/**
+ * A person's bars in seconds: the thresholds (set for a 40-hour week) scaled to their contract, and pro-rated for
+ * public holidays on weekdays (`workingDays` of 5: Thanksgiving week's 3 working days → 60 % of the bars).
+ */
+export function complianceBars(weeklyHours: number, thresholds: ComplianceThresholds, workingDays = 5): { compliant: number; partial: number } {
+  const scale = (weeklyHours / FULL_TIME_WEEKLY_HOURS) * (workingDays / 5);
   return {
     compliant: Math.round(thresholds.compliant_hours * SECONDS_PER_HOUR * scale),
     partial: Math.round(thresholds.partial_hours * SECONDS_PER_HOUR * scale),
@@ -150,6 +158,8 @@ export function assessWeek(input: AssessWeekInput): WeekAssessment {
   const { week, thresholds } = input;
   const dayIndex = new Map<string, number>(week.days.map((d, i) => [d, i]));
   const weekdays = week.days.map((d) => weekdayName(d));
+  const holidays = new Set(input.holidays ?? []);
+  const workingDays = week.days.slice(0, 5).filter((d) => !holidays.has(d)).length;
 
   const byAccount = new Map<string, CompliancePerson>();
   for (const p of input.people) if (!byAccount.has(p.accountId)) byAccount.set(p.accountId, p);
@@ -190,7 +200,7 @@ export function assessWeek(input: AssessWeekInput): WeekAssessment {
     if (!person.active) continue;
     const days = daySeconds.get(person.accountId) ?? [0, 0, 0, 0, 0, 0, 0];
     const seconds = days.reduce((a, b) => a + b, 0);
-    const bars = complianceBars(person.weeklyHours, thresholds);
+    const bars = complianceBars(person.weeklyHours, thresholds, workingDays);
     const status = complianceStatus(seconds, bars);
     const missingSeconds = Math.max(0, bars.compliant - seconds);
     counts[status] += 1;
@@ -200,7 +210,8 @@ export function assessWeek(input: AssessWeekInput): WeekAssessment {
       team: person.team,
       seconds,
       hours: seconds / SECONDS_PER_HOUR,
-      expectedHours: person.weeklyHours,
+      expectedHours: (person.weeklyHours * workingDays) / 5,
+      weeklyHours: person.weeklyHours,
       compliantHours: bars.compliant / SECONDS_PER_HOUR,
       partialHours: bars.partial / SECONDS_PER_HOUR,
       status,

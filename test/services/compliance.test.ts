@@ -52,6 +52,19 @@ describe('time-tracking compliance: status of one person', () => {
     expect(p!.expectedHours).toBe(20);
   });
 
+  it('pro-rates bars for weekday holidays: Thanksgiving week (Thu and Fri off) needs 60 % of the bars', () => {
+    const holidays = ['2025-11-27', '2025-11-28'];
+    const judge = (seconds: number, weeklyHours = 40) =>
+      assessWeek({ week, people: [person('a', { weeklyHours })], worklogs: loggedThisWeek('a', seconds), thresholds, history: [], holidays }).people[0]!;
+    expect(judge(19.2 * H)).toMatchObject({ status: 'compliant', compliantHours: 19.2, partialHours: 9.6, expectedHours: 24, weeklyHours: 40 });
+    expect(judge(19.2 * H - 1).status).toBe('partial');
+    expect(judge(9.6 * H - 1).status).toBe('non_compliant');
+    expect(judge(9.6 * H, 20)).toMatchObject({ status: 'compliant', expectedHours: 12 });
+    // A weekend holiday changes nothing.
+    const weekend = assessWeek({ week, people: [person('a')], worklogs: loggedThisWeek('a', 32 * H), thresholds, history: [], holidays: ['2025-11-29'] }).people[0]!;
+    expect(weekend).toMatchObject({ status: 'compliant', compliantHours: 32, expectedHours: 40 });
+  });
+
   it('says how much is missing to the compliance bar, to the second', () => {
     const [p] = assess([person('a')], loggedThisWeek('a', 32 * H - 1)).people;
     expect(p!.missingSeconds).toBe(1);

@@ -86,7 +86,7 @@ function firstName(name: string): string {
 }
 
 function contract(p: PersonWeek): string {
-  return p.expectedHours === FULL_TIME_WEEKLY_HOURS ? '' : ` (${formatHours(p.expectedHours)}/wk)`;
+  return p.weeklyHours === FULL_TIME_WEEKLY_HOURS ? '' : ` (${formatHours(p.weeklyHours)}/wk)`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -106,15 +106,20 @@ export function timeTrackingDm(p: PersonWeek, week: Week, options: TimeTrackingD
   const range = weekRange(week);
   const logged = formatHours(p.hours);
   const bar = formatHours(p.compliantHours);
-  const expected = formatHours(p.expectedHours);
+  const holidaysInWeek = week.days.slice(0, 5).filter((d) => holidays.has(d)).length;
+  // "your 40h week" — or, in a week with holidays, "your 24h week (40h less 2 holidays)".
+  const expected =
+    holidaysInWeek > 0
+      ? `${formatHours(p.expectedHours)} week (${formatHours(p.weeklyHours)} less ${holidaysInWeek} holiday${holidaysInWeek > 1 ? 's' : ''})`
+      : `${formatHours(p.expectedHours)} week`;
   const missing = formatMissing(p.missingSeconds);
   const emptyWorkday = (d: PersonWeek['byDay'][number]) => d.seconds === 0 && isWorkingDay(d.date, holidays);
 
   const headline =
     p.status === 'compliant'
-      ? `:white_check_mark: Hi ${escapeMrkdwn(firstName(p.name))}, you logged *${logged}* in Tempo for *${range}*. Thanks, that meets the ${bar} bar for your ${expected} week.`
+      ? `:white_check_mark: Hi ${escapeMrkdwn(firstName(p.name))}, you logged *${logged}* in Tempo for *${range}*. Thanks, that meets the ${bar} bar for your ${expected}.`
       : `:hourglass_flowing_sand: Hi ${escapeMrkdwn(firstName(p.name))}, you logged *${logged}* in Tempo for *${range}*. ` +
-        `Your ${expected} week needs at least *${bar}*: please log the *${missing}* still missing.`;
+        `Your ${expected} needs at least *${bar}*: please log the *${missing}* still missing.`;
 
   const dayLines = p.byDay.map((d) => {
     const hours = formatHours(d.hours);
@@ -140,8 +145,8 @@ export function timeTrackingDm(p: PersonWeek, week: Week, options: TimeTrackingD
 
   const text =
     p.status === 'compliant'
-      ? `Tempo, ${range}: you logged ${logged} of your ${expected} week (bar ${bar}). Thanks! ${compactDays}`
-      : `Tempo, ${range}: you logged ${logged} of your ${expected} week, ${missing} short of the ${bar} bar. ` +
+      ? `Tempo, ${range}: you logged ${logged} of your ${expected} (bar ${bar}). Thanks! ${compactDays}`
+      : `Tempo, ${range}: you logged ${logged} of your ${expected}, ${missing} short of the ${bar} bar. ` +
         `${compactDays}. ${streakLine ? `${streakLine} ` : ''}Log time: ${options.logTimeUrl}`;
   return { text, blocks };
 }

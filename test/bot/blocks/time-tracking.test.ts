@@ -82,6 +82,13 @@ describe('time-tracking DM to a team member', () => {
     expect(lines[6]).toBe('Sun Nov 30  0h');
   });
 
+  it('explains the lower bar of a week with holidays', () => {
+    const holidays = ['2025-11-27', '2025-11-28'];
+    const [p] = assessWeek({ week, people: [ada], worklogs: days('ada', [5 * H, 5 * H, 5 * H, 0, 0, 0, 0]), thresholds: { compliant_hours: 32, partial_hours: 16 }, history: [], holidays }).people;
+    const dm = timeTrackingDm(p!, week, { logTimeUrl, holidays });
+    expect(dm.text).toContain('you logged 15h of your 24h week (40h less 2 holidays), 4h 12m short of the 19h 12m bar');
+  });
+
   it('does not flag a public holiday with nothing logged', () => {
     const [p] = judge([ada], days('ada', [8 * H, 8 * H, 8 * H, 0, 8 * H, 0, 0])).people;
     const dm = timeTrackingDm(p!, week, { logTimeUrl, holidays: ['2025-11-27'] });
