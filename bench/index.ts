@@ -1,7 +1,7 @@
 // `npm run bench`: each benchmark's figures as one JSON object per line. Benchmarks are measurements, not tests.
 import { benchTimeTracking } from './time-tracking.ts';
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+const BENCHES: Record<string, () => Promise<Record<string, unknown> | Record<string, unknown>[]>> = {
   'time-tracking-compliance': benchTimeTracking,
 };
 
@@ -12,6 +12,9 @@ export async function benchCommand(args: string[]): Promise<number> {
     console.error(`Unknown benchmark ${unknown.join(', ')}. Benchmarks: ${Object.keys(BENCHES).join(', ')}`);
     return 1;
   }
-  for (const name of names) console.log(JSON.stringify(await BENCHES[name]!()));
+  for (const name of names) {
+    const figures = await BENCHES[name]!();
+    for (const line of Array.isArray(figures) ? figures : [figures]) console.log(JSON.stringify(line));
+  }
   return 0;
 }
