@@ -82,6 +82,43 @@ describe.each(testEngines())('scheduler catch-up on %s', (engine) => {
   });
 });
 
+describe('scheduler shutdown', () => {
+  let database: TestDatabase;
+  afterEach(async () => database?.close());
+
+  it('stops taking ticks but lets the running job finish before stop() returns', async () => {
+    database = await createTestDatabase('pglite');
+    let finished = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: JobDefinition = {
+      name: 'time-tracking-compliance',
+      description: 'slow job',
+      schedule: '0 10 * * 1',
+      graceMs: 86_400_000,
+      run: async () => {
+        await gate;
+        finished = true;
+        return {};
+      },
+    };
+    const now = new Date('2025-11-24T16:00:00Z');
+    const scheduler = new Scheduler(contextOn(database.db, now), { jobs: [slow], timezone: 'America/New_York' });
+    scheduler.start();
+    const catchUp = scheduler.catchUp(now);
+    await new Promise((r) => setTimeout(r, 200)); // the catch-up run is now in progress
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await catchUp;
+    expect(finished).toBe(true);
+    expect((await runsOf(database.db, slow.name)).map((r) => r.status)).toEqual(['succeeded']);
+  });
+});
+
 const pgSkip = postgresSkipReason();
 describe.skipIf(pgSkip !== null)(`two schedulers on one PostgreSQL${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
   let database: TestDatabase;
