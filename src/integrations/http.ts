@@ -1,9 +1,14 @@
 // The one HTTP policy every API client uses: timeouts, retries with backoff on 429/5xx honouring Retry-After, a
-// concurrency limit, one error type (ApiError) and the pagination styles of Tempo, Jira and GitHub as async iterators.
+// concurrency limit and one error type (ApiError); the pagination styles of Tempo, Jira and GitHub live in
+// pagination.ts and are exported from here too, so clients import one module.
 import { Semaphore } from '../concurrency.ts';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../logger.ts';
 import { scrubSecrets, silentLogger } from '../logger.ts';
+import { ApiError, excerpt } from './api-error.ts';
+
+export { ApiError } from './api-error.ts';
+export { linkRel, paginateGithub, paginateJiraTokens, paginateStartAt, paginateTempo } from './pagination.ts';
 
 export interface HttpPolicy {
   /** Deadline of one attempt, from sending to the last byte of the answer. */
@@ -30,29 +35,6 @@ export const DEFAULT_HTTP_POLICY: Readonly<HttpPolicy> = Object.freeze({
   doNotRetry: [400, 401, 403, 404, 409, 410, 422],
   maxRetryAfterMs: 15 * 60_000,
 });
-
-/** Every failure of an API call: which API, which endpoint (method and path, never the query), the last status. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  readonly api: string;
-  /** e.g. `GET /4/worklogs`: path only, never query strings or tokens. */
-  readonly endpoint: string;
-  /** The last HTTP status; undefined when no answer came (network error, timeout). */
-  readonly status: number | undefined;
-  /** The last answer's body (parsed JSON when it was JSON). */
-  readonly body: unknown;
-  readonly attempts: number;
-
-  constructor(init: { api: string; endpoint: string; status?: number; body?: unknown; attempts: number; reason: string; cause?: unknown }) {
-    const tries = init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
-    super(scrubSecrets(`${init.api} ${init.endpoint} failed${tries}: ${init.reason}`), init.cause === undefined ? undefined : { cause: init.cause });
-    this.api = init.api;
-    this.endpoint = init.endpoint;
-    this.status = init.status;
-    this.body = init.body;
-    this.attempts = init.attempts;
-  }
-}
 
 type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
@@ -295,13 +277,6 @@ function parseLoosely(text: string): unknown {
   }
 }
 
-/** The start of a body, on one line, for an error message (an HTML error page loses its tags). */
-function excerpt(text: string, max = 200): string {
-  const plain = /^\s*</.test(text) ? text.replace(/<[^>]*>/g, ' ') : text;
-  const flat = plain.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
 /** Retry-After as ms to wait: either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
 export function retryAfterMs(headers: Record<string, string>, now: number = Date.now()): number | undefined {
   const value = (headers['retry-after'] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1])?.trim();
@@ -309,85 +284,4 @@ export function retryAfterMs(headers: Record<string, string>, now: number = Date
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-// --- Pagination ---------------------------------------------------------------------------------------------
-// Each API marks its last page differently (API-NOTES §0); a short page never means "last page".
-
-function loopGuard(client: HttpClient, method: string, path: string): (key: string) => void {
-  const seen = new Set<string>();
-  return (key) => {
-    if (seen.has(key)) {
-      throw new ApiError({ api: client.api, endpoint: `${method} ${path.replace(/^https?:\/\/[^/]+/i, '').split('?')[0]}`, attempts: 1, reason: `pagination repeated a page (${excerpt(key, 80)})` });
-    }
-    seen.add(key);
-  };
-}
-
-/** Tempo: `results` per page, follow `metadata.next` as given. POST (worklogs/search) when a body is given. */
-export async function* paginateTempo<T>(client: HttpClient, path: string, query?: HttpRequest['query'], body?: unknown): AsyncGenerator<T[]> {
-  const method = body === undefined ? 'GET' : 'POST';
-  const guard = loopGuard(client, method, path);
-  let next: HttpRequest | undefined = { method, path, query, body };
-  while (next) {
-    const page: { results?: T[]; metadata?: { next?: string } } = (await client.request<{ results?: T[]; metadata?: { next?: string } }>(next)).data ?? {};
-    yield page.results ?? [];
-    const link = page.metadata?.next;
-    if (link) guard(link);
-    next = link ? { method, path: link, body } : undefined;
-  }
-}
-
-/** Jira's token paging (search/jql, changelog/bulkfetch): `nextPageToken` in the query (GET) or body (POST). */
-export async function* paginateJiraTokens<T>(client: HttpClient, req: HttpRequest, itemsKey: string): AsyncGenerator<T[]> {
-  const guard = loopGuard(client, req.method, req.path);
-  let token: string | undefined;
-  do {
-    const page: HttpRequest =
-      token === undefined
-        ? req
-        : req.method === 'GET'
-          ? { ...req, query: { ...req.query, nextPageToken: token } }
-          : { ...req, body: { ...(req.body as Record<string, unknown>), nextPageToken: token } };
-    const data = (await client.request<Record<string, unknown>>(page)).data ?? {};
-    yield (data[itemsKey] as T[] | undefined) ?? [];
-    token = typeof data.nextPageToken === 'string' && data.nextPageToken !== '' ? data.nextPageToken : undefined;
-    if (token !== undefined) guard(token);
-  } while (token !== undefined);
-}
-
-/** Jira's older startAt/maxResults paging (issue changelog, comments): stop on isLast, or when total is reached. */
-export async function* paginateStartAt<T>(client: HttpClient, path: string, query: HttpRequest['query'], itemsKey: string): AsyncGenerator<T[]> {
-  let startAt = Number(query?.startAt ?? 0);
-  for (;;) {
-    const data = (await client.get<Record<string, unknown>>(path, { ...query, startAt })) ?? {};
-    const items = (data[itemsKey] as T[] | undefined) ?? [];
-    yield items;
-    startAt += items.length;
-    if (data.isLast === true || items.length === 0) return;
-    if (data.isLast !== false && typeof data.total === 'number' && startAt >= data.total) return;
-  }
-}
-
-/** GitHub: an array per page, follow the Link header's rel="next". */
-export async function* paginateGithub<T>(client: HttpClient, path: string, query?: HttpRequest['query']): AsyncGenerator<T[]> {
-  const guard = loopGuard(client, 'GET', path);
-  let next: HttpRequest | undefined = { method: 'GET', path, query };
-  while (next) {
-    const res: HttpResponse<T[]> = await client.request<T[]>(next);
-    yield Array.isArray(res.data) ? res.data : [];
-    const link = linkRel(res.headers.link, 'next');
-    if (link) guard(link);
-    next = link ? { method: 'GET', path: link } : undefined;
-  }
-}
-
-/** The URL of one relation in an RFC 8288 Link header (`<…>; rel="next", <…>; rel="last"`). */
-export function linkRel(header: string | undefined, rel: string): string | undefined {
-  for (const part of (header ?? '').split(/,(?=\s*<)/)) {
-    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
-    const rels = m ? /rel="?([^";]+)"?/.exec(m[2]!)?.[1]?.split(/\s+/) : undefined;
-    if (m && rels?.includes(rel)) return m[1];
-  }
-  return undefined;
 }
