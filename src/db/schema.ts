@@ -99,6 +99,45 @@ export interface TimeTrackingComplianceTable {
   updated_at: Timestamp;
 }
 
+export type RetainerAlertLevelColumn = 'warning' | 'critical' | 'exceeded';
+export type RetainerRiskColumn = 'exceeded' | 'critical' | 'warning' | 'on_track';
+
+export interface RetainerBudgetAlertsTable {
+  project_key: string;
+  /** YYYY-MM, the calendar month in the org zone. */
+  month: string;
+  threshold: number;
+  level: RetainerAlertLevelColumn;
+  /** The higher threshold alerted instead, for a threshold skipped over between two runs; null when alerted itself. */
+  covered_by: number | null;
+  consumed_hours: number;
+  monthly_hours: number;
+  percent: number;
+  burn_rate_per_working_day: number | null;
+  projected_month_end_hours: number | null;
+  exhaustion_date: string | null;
+  as_of: ColumnType<Date, Date | string, Date | string>;
+  alerted_at: Timestamp;
+  notification_keys: JSONColumnType<string[], string | undefined, string>;
+  notified_at: Date | null;
+  notification_error: string | null;
+}
+
+export interface RetainerBudgetSnapshotsTable {
+  project_key: string;
+  month: string;
+  as_of: ColumnType<Date, Date | string, Date | string>;
+  as_of_date: string;
+  monthly_hours: number;
+  consumed_hours: number;
+  percent: number;
+  burn_rate_per_working_day: number | null;
+  projected_month_end_hours: number | null;
+  exhaustion_date: string | null;
+  risk: RetainerRiskColumn;
+  recorded_at: Timestamp;
+}
+
 export interface Database {
   time_tracking_compliance: TimeTrackingComplianceTable;
   people: PeopleTable;
@@ -107,6 +146,8 @@ export interface Database {
   job_runs: JobRunsTable;
   notifications: NotificationsTable;
   slack_user_cache: SlackUserCacheTable;
+  retainer_budget_alerts: RetainerBudgetAlertsTable;
+  retainer_budget_snapshots: RetainerBudgetSnapshotsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -116,3 +157,7 @@ export type ProjectRow = Selectable<ProjectsTable>;
 export type JobRunRow = Selectable<JobRunsTable>;
 export type JobRunUpdate = Updateable<JobRunsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type RetainerBudgetAlertRow = Selectable<RetainerBudgetAlertsTable>;
+export type NewRetainerBudgetAlert = Insertable<RetainerBudgetAlertsTable>;
+export type RetainerBudgetSnapshotRow = Selectable<RetainerBudgetSnapshotsTable>;
+export type NewRetainerBudgetSnapshot = Insertable<RetainerBudgetSnapshotsTable>;

@@ -1,8 +1,9 @@
 // Every agent the scheduler and `pm-agents run` know. A job is added here when it lands.
 import type { JobDefinition } from './job.ts';
+import { retainerBudgetMonitorJob } from './retainer-budget-monitor.ts';
 import { timeTrackingComplianceJob } from './time-tracking-compliance.ts';
 
-export const jobs: readonly JobDefinition[] = [timeTrackingComplianceJob];
+export const jobs: readonly JobDefinition[] = [timeTrackingComplianceJob, retainerBudgetMonitorJob];
 
 export function findJob(name: string): JobDefinition | undefined {
   return jobs.find((j) => j.name === name);
