@@ -1,6 +1,7 @@
 // `pm-agents demo`: the sample agency served by the fake APIs in-process, PGlite in a temporary directory, every agent
 // run once as of a fixed moment, every Slack message shown as a person would read it, files written to ./out.
 // No network, no environment, no setup.
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,9 +39,8 @@ const rule = (title: string) => `\n${'═'.repeat(4)} ${title} ${'═'.repeat(Ma
 
 function recipientLabel(slack: SlackFake, message: SlackFakeMessage, names: Map<string, string>, channels: Map<string, string>): string {
   const user = slack.userOfDm(message.channel) ?? (message.channel.startsWith('U') ? message.channel : undefined);
-  if (user) return `DM to ${names.get(user) ?? user}`;
-  const where = channels.get(message.channel) ?? message.channel;
-  return message.threadTs ? `#${where} (in thread)` : `#${where}`;
+  const where = user ? `DM to ${names.get(user) ?? user}` : `#${channels.get(message.channel) ?? message.channel}`;
+  return message.threadTs ? `${where} (in thread)` : where;
 }
 
 export async function demoCommand(options: DemoOptions, logger: Logger): Promise<number> {
@@ -81,10 +81,12 @@ export async function demoCommand(options: DemoOptions, logger: Logger): Promise
       outcomes.push({ job: job.name, asOf, outcome });
       for (const message of sandbox.slack.messages.slice(before)) {
         write(`\n── ${recipientLabel(sandbox.slack, message, names, channels)} ──`);
-        write(renderMessageText(message, { names: Object.fromEntries(names) }));
+        if (message.text || message.blocks.length > 0) write(renderMessageText(message, { names: Object.fromEntries(names) }));
         for (const fileId of message.files ?? []) {
           const file = sandbox.slack.files.find((f) => f.id === fileId);
-          if (file) write(`  [file: ${file.filename}]`);
+          if (!file) continue;
+          const saved = existsSync(join(outDir, file.filename)) ? ` (saved as ${join(options.outDir, file.filename)})` : '';
+          write(`[file: ${file.filename}${file.bytes ? `, ${Math.round(file.bytes.length / 1024)} KB` : ''}]${saved}`);
         }
       }
       if (outcome.status === 'failed') write(`\n✗ ${job.name} failed: ${outcome.error}`);

@@ -18,9 +18,14 @@ describe('pm-agents demo', () => {
     expect(transcript).toMatch(/Repeat offenders \(1\)\n• .+: 3 weeks in a row/);
     expect(transcript).toMatch(/Could not DM \(1\)/);
     expect(transcript).toMatch(/✓ time-tracking-compliance: week 2025-11-17\.\.2025-11-23/);
+    // The retainer monitor: an alert with its forecast sentence, the chart, and the daily summary.
+    expect(transcript).toMatch(/Critical: [\dhm ]+ remaining \(9\d % used\)\nAt [\d.]+ h per working day, the \d+ h retainer runs out on Wed Nov 26/);
+    expect(transcript).toMatch(/── #pm-alerts ──\nRetainer budgets · Mon Nov 24, 17:00/);
+    expect(transcript).toMatch(/\[file: SUBS-2025-11-burn-up\.png, \d+ KB\] \(saved as /);
+    expect(transcript).toMatch(/✓ retainer-budget-monitor: month 2025-11/);
     expect(transcript).not.toMatch(/"level":/); // no log noise in the transcript
     // The config it ran with is there to read, and valid.
-    expect(await readdir(outDir)).toContain('pm-agents.sample.yaml');
+    expect(await readdir(outDir)).toEqual(expect.arrayContaining(['pm-agents.sample.yaml', 'SUBS-2025-11-burn-up.png']));
     await loadOrgConfig(join(outDir, 'pm-agents.sample.yaml'));
   });
 });

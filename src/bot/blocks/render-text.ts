@@ -40,7 +40,7 @@ const ANSI: Style = {
 /** The emoji our messages use, as a person sees them; others stay `:name:`. */
 const EMOJI: Record<string, string> = {
   white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', rotating_light: '🚨', red_circle: '🔴',
-  large_yellow_circle: '🟡', yellow_circle: '🟡', large_green_circle: '🟢', green_circle: '🟢', white_circle: '⚪',
+  large_yellow_circle: '🟡', yellow_circle: '🟡', large_orange_circle: '🟠', orange_circle: '🟠', large_blue_circle: '🔵', large_green_circle: '🟢', green_circle: '🟢', white_circle: '⚪',
   hourglass: '⌛', hourglass_flowing_sand: '⏳', stopwatch: '⏱️', calendar: '📅', date: '📅', bell: '🔔', memo: '📝',
   clipboard: '📋', chart_with_upwards_trend: '📈', chart_with_downwards_trend: '📉', bar_chart: '📊', tada: '🎉',
   eyes: '👀', fire: '🔥', bulb: '💡', link: '🔗', information_source: 'ℹ️', pause_button: '⏸️', arrow_forward: '▶️',
