@@ -1,8 +1,10 @@
 // `npm run bench`: each benchmark's figures as one JSON object per line. Benchmarks are measurements, not tests.
+import { benchRetainer } from './retainer.ts';
 import { benchTimeTracking } from './time-tracking.ts';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown> | Record<string, unknown>[]>> = {
   'time-tracking-compliance': benchTimeTracking,
+  'retainer-budget-monitor': benchRetainer,
 };
 
 export async function benchCommand(args: string[]): Promise<number> {

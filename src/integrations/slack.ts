@@ -105,9 +105,8 @@ export function slackLoggerFrom(logger: Logger, token?: string): SlackLogger {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    setLevel: (level: LogLevel) => {
-      log.level = level;
-    },
+    // Bolt and WebClient call setLevel(INFO) when not given a level; the operator's LOG_LEVEL must win, so ignore it.
+    setLevel: () => undefined,
     getLevel: () => {
       const level = log.level;
       if (level === 'trace' || level === 'debug') return LogLevel.DEBUG;

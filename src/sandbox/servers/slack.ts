@@ -3,7 +3,8 @@
 // host and response_url endpoints. It keeps what a person would see in Slack — messages, DMs, files, views — so tests
 // and the demo can show and assert it. Faithful to API-NOTES §4; where unsure it is stricter than Slack.
 // This is the server, its routes and what tests arrange and read; the workspace is slack-workspace.ts, the methods
-// live in slack-chat.ts, slack-conversations.ts, slack-views.ts, slack-files.ts and slack-response-urls.ts.
+// live in slack-chat.ts, slack-conversations.ts, slack-views.ts, slack-files.ts and slack-response-urls.ts; Socket Mode
+// (apps.connections.open and the WebSocket) is slack-socket-mode.ts, which adds its method through addAppLevelMethod.
 import type { Clock } from '../../clock.ts';
 import { systemClock } from '../../clock.ts';
 import type { AgencyData, SlackChannelRecord, SlackUserRecord } from '../agency-data.ts';
@@ -53,6 +54,8 @@ export class SlackFake extends FakeServer {
   private readonly modals: SlackViews;
   private readonly responseUrls: SlackResponseUrls;
   private readonly methods: Record<string, (args: Args) => Answer>;
+  /** Methods that take the app-level token (`xapp-…`) rather than the bot token; each checks the token itself. */
+  private readonly appLevelMethods: Record<string, (args: Args, appToken: string) => Answer> = {};
 
   constructor(data: AgencyData['slack'], options: SlackFakeOptions = {}) {
     super('slack', { latencyMs: options.latencyMs });
@@ -105,6 +108,16 @@ export class SlackFake extends FakeServer {
   }
 
   // --- arranging ---------------------------------------------------------------------------------------------
+
+  /**
+   * Add a method called with an app-level token, as Socket Mode's `apps.connections.open` is. The token must come in the
+   * Authorization header (Slack's docs: "not as a parameter") and look like `xapp-…` (else `not_allowed_token_type`);
+   * the handler decides whether it is the right one.
+   */
+  addAppLevelMethod(method: string, handler: (args: Args, appToken: string) => Answer): this {
+    this.appLevelMethods[method] = handler;
+    return this;
+  }
 
   /** Make a channel known (channel_not_found otherwise). Members matter for chat.postEphemeral. */
   addChannel(channel: string | (Partial<SlackChannelRecord> & { id: string })): this {
@@ -170,10 +183,12 @@ export class SlackFake extends FakeServer {
     const method = req.params.method!;
     try {
       const args = readArgs(req);
-      this.authenticate(req, args);
+      const appLevel = this.appLevelMethods[method];
+      const token = appLevel ? this.authenticateApp(req) : this.authenticate(req, args);
       decodeJsonFields(args);
       const limited = this.rateLimited(method);
       if (limited) return limited;
+      if (appLevel) return { body: appLevel(args, token) };
       const handler = this.methods[method];
       if (!handler) throw new SlackApiError('unknown_method', { req_method: method });
       return { body: handler(args) };
@@ -183,12 +198,20 @@ export class SlackFake extends FakeServer {
     }
   }
 
-  private authenticate(req: FakeRequest, args: Args): void {
-    const header = req.headers.authorization;
-    const bearer = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined;
-    const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
+  /** The bot token, from the Authorization header or the `token` argument. */
+  private authenticate(req: FakeRequest, args: Args): string {
+    const token = bearerToken(req) ?? (typeof args.token === 'string' ? args.token : undefined);
     if (!token) throw new SlackApiError('not_authed');
     if (token !== this.botToken) throw new SlackApiError('invalid_auth');
+    return token;
+  }
+
+  /** The app-level token of an app-level method: header only, and an `xapp-` token. */
+  private authenticateApp(req: FakeRequest): string {
+    const token = bearerToken(req);
+    if (!token) throw new SlackApiError('not_authed');
+    if (!token.startsWith('xapp-')) throw new SlackApiError('not_allowed_token_type');
+    return token;
   }
 
   /** Sliding window per method, in real time: WebClient waits real seconds on Retry-After. */
@@ -222,4 +245,9 @@ export class SlackFake extends FakeServer {
       is_enterprise_install: false,
     };
   }
+}
+
+function bearerToken(req: FakeRequest): string | undefined {
+  const header = req.headers.authorization;
+  return typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined;
 }
