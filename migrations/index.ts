@@ -4,10 +4,12 @@ import * as m0001 from './0001_people_and_projects.ts';
 import * as m0002 from './0002_jobs_and_notifications.ts';
 import * as m0003 from './0003_time_tracking_compliance.ts';
 import * as m0004 from './0004_retainer_budget_alerts.ts';
+import * as m0005 from './0005_plans.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_people_and_projects': m0001,
   '0002_jobs_and_notifications': m0002,
   '0003_time_tracking_compliance': m0003,
   '0004_retainer_budget_alerts': m0004,
+  '0005_plans': m0005,
 };

@@ -5,11 +5,18 @@ import { App } from '@slack/bolt';
 import type { Db } from '../db/database.ts';
 import { pingDatabase } from '../db/database.ts';
 import { slackLoggerFrom, slackWebClientOptions } from '../integrations/slack.ts';
+import type { JobContext } from '../jobs/job.ts';
 import type { Logger } from '../logger.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { registerEvents } from './events/index.ts';
 import { registerViews } from './views/index.ts';
+
+/** What the listeners that act (the /plan ones) run with; without it /plan says planning is not available. */
+export interface BotDeps {
+  /** Config, database, clients, clock, notifier, logger: the same context the jobs run with. */
+  ctx: JobContext;
+}
 
 export interface BotOptions {
   db: Db;
@@ -22,6 +29,8 @@ export interface BotOptions {
   port: number;
   /** Tests: skip the auth.test call Bolt makes to learn the bot's ids. */
   botIds?: { botId: string; botUserId: string };
+  /** What the /plan command, buttons and modals need (serve passes `{ ctx: runtime.ctx }`). */
+  deps?: BotDeps;
 }
 
 export interface Bot {
@@ -62,9 +71,9 @@ export function createBot(options: BotOptions): Bot {
           },
         ],
   });
-  registerCommands(app);
-  registerActions(app);
-  registerViews(app);
+  registerCommands(app, options.deps);
+  registerActions(app, options.deps);
+  registerViews(app, options.deps);
   registerEvents(app);
   app.error(async (error) => {
     options.logger.error({ err: error }, 'unhandled error in a Slack listener');

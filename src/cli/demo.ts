@@ -14,6 +14,7 @@ import { jobs } from '../jobs/registry.ts';
 import { executeJob, type JobOutcome } from '../jobs/run-job.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
+import { runPlanScene } from './demo-plan.ts';
 import { DEMO_AS_OF, generateSampleAgency, writeSampleConfig } from '../sandbox/sample-agency.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import type { SlackFake, SlackFakeMessage } from '../sandbox/servers/slack.ts';
@@ -66,6 +67,7 @@ export async function demoCommand(options: DemoOptions, logger: Logger): Promise
   write(`Its config: ${join(options.outDir, 'pm-agents.sample.yaml')}`);
   try {
     for (const job of jobs) {
+      if (job.name === 'plan-executor') continue; // runs inside the /plan scene below, as it does inside `serve`
       const asOf = DEMO_MOMENTS[job.name] ?? DEMO_AS_OF;
       const history = DEMO_HISTORY[job.name] ?? [];
       for (const earlier of history) {
@@ -92,6 +94,7 @@ export async function demoCommand(options: DemoOptions, logger: Logger): Promise
       if (outcome.status === 'failed') write(`\n✗ ${job.name} failed: ${outcome.error}`);
       await runtime.close();
     }
+    outcomes.push(...(await planScene(sandbox, config, env, database, outDir, logger, write)));
   } finally {
     await sandbox.stop();
     await database.close();
@@ -106,6 +109,35 @@ export async function demoCommand(options: DemoOptions, logger: Logger): Promise
   write(`\nFiles in ${options.outDir}. Finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   write('Next: copy pm-agents.example.yaml to pm-agents.yaml, set the tokens (README.md), then `npx pm-agents run <job> --dry-run`.');
   return outcomes.every((o) => o.outcome.status === 'succeeded') ? 0 : 1;
+}
+
+/** `/plan` through the real Bolt receiver: typed by a project's PM in the project's channel, approved, executed. */
+async function planScene(
+  sandbox: Awaited<ReturnType<typeof startSandbox>>,
+  config: Config,
+  env: Record<string, string | undefined>,
+  database: Awaited<ReturnType<typeof openDatabase>>,
+  outDir: string,
+  logger: Logger,
+  write: (text: string) => void,
+): Promise<{ job: string; asOf: string; outcome: JobOutcome }[]> {
+  const org = config.org;
+  const project = org.projects.find((p) => p.slack_channel && p.pm && org.people.find((x) => x.name === p.pm)?.slack_user_id);
+  if (!project) return [];
+  const pm = org.people.find((x) => x.name === project.pm)!;
+  write(rule(`/plan — typed by ${pm.name}, as of ${DEMO_AS_OF}`));
+  const runtime = await openRuntime({ env, logger, config, database, outDir, clock: fixedClock(DEMO_AS_OF) });
+  try {
+    const started = performance.now();
+    const scene = await runPlanScene({ sandbox, ctx: runtime.ctx, write, requesterSlackId: pm.slack_user_id!, channelId: project.slack_channel! });
+    const durationMs = performance.now() - started;
+    const outcome: JobOutcome = scene.ok
+      ? { status: 'succeeded', stats: { result: scene.summary }, durationMs, runId: null }
+      : { status: 'failed', error: scene.summary, durationMs, runId: null };
+    return [{ job: '/plan', asOf: DEMO_AS_OF, outcome }];
+  } finally {
+    await runtime.close();
+  }
 }
 
 /** One line of the figures a PM cares about. */

@@ -27,6 +27,7 @@ export async function serveCommand(env: Env, logger: Logger, signal?: AbortSigna
     appToken: env.SLACK_APP_TOKEN?.trim() || undefined,
     slackApiUrl: runtime.config.runtime.slackApiUrl,
     port: runtime.config.runtime.port,
+    deps: { ctx: runtime.ctx },
   });
   const scheduler = new Scheduler(runtime.ctx, { jobs, timezone: runtime.config.timezone });
   const port = await bot.start();

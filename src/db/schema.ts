@@ -99,6 +99,74 @@ export interface TimeTrackingComplianceTable {
   updated_at: Timestamp;
 }
 
+export type PlanStatusColumn = 'draft' | 'approved' | 'executing' | 'paused' | 'completed' | 'failed' | 'cancelled';
+export type PlanStepStatusColumn = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+type PlanJson<T extends object | null> = JSONColumnType<T, string, string>;
+
+export interface PlansTable {
+  id: Generated<string>;
+  request: string;
+  goal: string;
+  status: PlanStatusColumn;
+  version: Generated<number>;
+  requester_slack_id: string;
+  requester_account_id: string | null;
+  channel_id: string;
+  message_channel: string | null;
+  message_ts: string | null;
+  message_refreshed_at: Date | null;
+  planner: string;
+  notes: PlanJson<string[]>;
+  rollback_requested: Generated<boolean>;
+  created_at: CreatedTimestamp;
+  updated_at: Timestamp;
+  finished_at: Date | null;
+}
+
+export interface PlanStepsTable {
+  plan_id: string;
+  step_id: string;
+  position: number;
+  title: string;
+  action: string;
+  params: PlanJson<Record<string, unknown>>;
+  depends_on: PlanJson<string[]>;
+  on_failure: 'stop' | 'continue';
+  estimate_minutes: number;
+  owner: string | null;
+  needs: JSONColumnType<string[] | null, string | null, string | null>;
+  status: PlanStepStatusColumn;
+  attempts: Generated<number>;
+  result: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  error: string | null;
+  idempotency_key: string;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  waiting_on: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  undone_at: Date | null;
+}
+
+export interface PlanEventsTable {
+  id: Generated<string>;
+  plan_id: string;
+  step_id: string | null;
+  actor: string;
+  kind: string;
+  detail: PlanJson<Record<string, unknown>>;
+  at: Generated<Date>;
+}
+
+export interface PlanTemplatesTable {
+  id: Generated<string>;
+  name: string;
+  goal: string;
+  steps: PlanJson<unknown[]>;
+  created_by: string;
+  created_at: CreatedTimestamp;
+}
+
 export type RetainerAlertLevelColumn = 'warning' | 'critical' | 'exceeded';
 export type RetainerRiskColumn = 'exceeded' | 'critical' | 'warning' | 'on_track';
 
@@ -148,6 +216,10 @@ export interface Database {
   slack_user_cache: SlackUserCacheTable;
   retainer_budget_alerts: RetainerBudgetAlertsTable;
   retainer_budget_snapshots: RetainerBudgetSnapshotsTable;
+  plans: PlansTable;
+  plan_steps: PlanStepsTable;
+  plan_events: PlanEventsTable;
+  plan_templates: PlanTemplatesTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -157,6 +229,10 @@ export type ProjectRow = Selectable<ProjectsTable>;
 export type JobRunRow = Selectable<JobRunsTable>;
 export type JobRunUpdate = Updateable<JobRunsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type PlanRow = Selectable<PlansTable>;
+export type PlanStepRow = Selectable<PlanStepsTable>;
+export type PlanEventRow = Selectable<PlanEventsTable>;
+export type PlanTemplateRow = Selectable<PlanTemplatesTable>;
 export type RetainerBudgetAlertRow = Selectable<RetainerBudgetAlertsTable>;
 export type NewRetainerBudgetAlert = Insertable<RetainerBudgetAlertsTable>;
 export type RetainerBudgetSnapshotRow = Selectable<RetainerBudgetSnapshotsTable>;

@@ -23,6 +23,10 @@ describe('pm-agents demo', () => {
     expect(transcript).toMatch(/── #pm-alerts ──\nRetainer budgets · Mon Nov 24, 17:00/);
     expect(transcript).toMatch(/\[file: SUBS-2025-11-burn-up\.png, \d+ KB\] \(saved as /);
     expect(transcript).toMatch(/✓ retainer-budget-monitor: month 2025-11/);
+    // /plan through the real Bolt receiver: the plan for review, then the progress view reaching done.
+    expect(transcript).toMatch(/── #client-subs: the plan, for review ──\n📋 Launch .+ on Fri Dec 12/);
+    expect(transcript).toMatch(/🎉 Done — 7 of 7 done/);
+    expect(transcript).toMatch(/✓ \/plan: result plan \d+ done: 7 of 7 steps/);
     expect(transcript).not.toMatch(/"level":/); // no log noise in the transcript
     // The config it ran with is there to read, and valid.
     expect(await readdir(outDir)).toEqual(expect.arrayContaining(['pm-agents.sample.yaml', 'SUBS-2025-11-burn-up.png']));

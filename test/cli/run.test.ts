@@ -47,5 +47,5 @@ describe('pm-agents run against the sample agency (a child process talking to th
 
     const list = await pmAgents(['run', '--list']);
     expect(list.stdout).toMatch(/time-tracking-compliance\s+0 10 \* \* 1\s+next \S+\s+last succeeded/);
-  });
+  }, 180_000); // three cold starts of the CLI (tsx + an on-disk PGlite) on a loaded 2-core machine
 });

@@ -50,5 +50,5 @@ describe('pm-agents serve', () => {
     expect(await exited).toBe(0);
     expect(output).toMatch(/shutting down/);
     expect(output).toMatch(/"msg":"stopped"/);
-  });
+  }, 120_000);
 });

@@ -18,11 +18,11 @@ describe.each(testEngines())('migrations on %s', (engine) => {
     const all = Object.keys(migrations);
     expect(await pendingMigrations(db)).toEqual(all);
     expect(await migrateToLatest(db)).toEqual(all);
-    expect(await tableNames(db)).toEqual(['job_runs', 'notifications', 'people', 'projects', 'retainer_budget_alerts', 'retainer_budget_snapshots', 'slack_user_cache', 'teams', 'time_tracking_compliance']);
+    expect(await tableNames(db)).toEqual(['job_runs', 'notifications', 'people', 'plan_events', 'plan_steps', 'plan_templates', 'plans', 'projects', 'retainer_budget_alerts', 'retainer_budget_snapshots', 'slack_user_cache', 'teams', 'time_tracking_compliance']);
     expect(await migrateToLatest(db)).toEqual([]);
 
     expect(await migrateDown(db)).toEqual([all[all.length - 1]]);
-    expect(await tableNames(db)).toEqual(['job_runs', 'notifications', 'people', 'projects', 'slack_user_cache', 'teams', 'time_tracking_compliance']);
+    expect(await tableNames(db)).toEqual(['job_runs', 'notifications', 'people', 'projects', 'retainer_budget_alerts', 'retainer_budget_snapshots', 'slack_user_cache', 'teams', 'time_tracking_compliance']);
     for (let i = 0; i < all.length - 1; i++) await migrateDown(db);
     expect(await tableNames(db)).toEqual([]);
     expect(await migrateDown(db)).toEqual([]);

@@ -1,0 +1,292 @@
+// The `plan-executor` job: runs approved plans. It claims ready steps from the database (FOR UPDATE SKIP LOCKED, so
+// several executors share the work), runs independent steps at the same time (bounded), tries each step 3 times with
+// backoff, honours on_failure, DMs a manual step's owner a Done button and lets the steps after it wait, and keeps
+// the plan's Slack message showing its progress. State lives in the database: a restarted executor takes over steps
+// whose runner died, and each step's idempotency key keeps its side effects from happening twice.
+import { manualStepDm } from '../bot/blocks/plan.ts';
+import type { Db } from '../db/database.ts';
+import { appendPlanEvent, claimReadySteps, finishStep, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, type ClaimedStep } from '../db/plans.ts';
+import { executeStep, planActions, StepInputError, type ActionRegistry } from '../services/plans/actions/index.ts';
+import type { StoredPlan, StoredStep } from '../services/plans/stored-plan.ts';
+import type { JobContext, JobDefinition } from './job.ts';
+import type { OutgoingMessage, Recipient } from './notifier.ts';
+import { actionContextFor, errorText, undoSteps } from './plans/action-context.ts';
+import { settlePlan } from './plans/plan-settlement.ts';
+import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressMessages } from './plans/progress-message.ts';
+import { RUNNER_ID } from './run-job.ts';
+
+export const PLAN_EXECUTOR_DEFAULTS = {
+  /** Steps running at once in one executor, over all plans. */
+  concurrency: 8,
+  /** Tries per step, the first included. */
+  tries: 3,
+  /** Wait before the second try; doubled before each further one. */
+  backoffMs: 2000,
+  /** A running step whose claim is older than this belongs to a runner that died: another executor takes it over. */
+  staleAfterMs: 10 * 60_000,
+  progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS,
+} as const;
+
+export interface PlanExecutionOptions {
+  /** Only this plan; otherwise every approved or executing plan. */
+  planId?: string;
+  /** Who claims the steps (host:pid by default); two executors must differ. */
+  runner?: string;
+  concurrency?: number;
+  tries?: number;
+  /** Tests shrink it; the retry behaviour stays. */
+  backoffMs?: number;
+  staleAfterMs?: number;
+  progressIntervalMs?: number;
+  registry?: ActionRegistry;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PlanExecutionSummary {
+  plans: number;
+  stepsStarted: number;
+  completed: number;
+  failed: number;
+  /** Manual steps now waiting for their owner's Done. */
+  waiting: number;
+  /** Steps taken over from a runner that died. */
+  reclaimed: number;
+  retries: number;
+  /** Step results this runner could not record because another runner had taken the step over. */
+  lost: number;
+}
+
+type Settings = Required<Omit<PlanExecutionOptions, 'planId' | 'runner' | 'registry' | 'sleep'>> & {
+  runner: string;
+  registry: ActionRegistry;
+  sleep: (ms: number) => Promise<void>;
+};
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Where a manual step's DM goes: its owner (a config person by name, or a Slack id), else the requester. */
+export function manualStepRecipient(ctx: JobContext, plan: StoredPlan, step: StoredStep): Recipient {
+  const owner = step.owner;
+  if (owner === null) return { channel: plan.requester.slackUserId };
+  if (/^[UW][A-Z0-9]{2,}$/.test(owner)) return { channel: owner };
+  const person = ctx.config.org.people.find((p) => p.name.toLowerCase() === owner.toLowerCase());
+  if (!person) return { channel: plan.requester.slackUserId };
+  return { person: { name: person.name, accountId: person.jira_account_id, slackUserId: person.slack_user_id ?? null, email: person.email ?? null } };
+}
+
+/** The dedupe key of a manual step's DM: one DM per step of a plan, however often the step is claimed. */
+export function manualStepDmKey(planId: string, stepId: string): string {
+  return `plan-step-dm:${planId}:${stepId}`;
+}
+
+function asResult(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value: value ?? null };
+}
+
+class PlanRun {
+  readonly summary: PlanExecutionSummary = { plans: 0, stepsStarted: 0, completed: 0, failed: 0, waiting: 0, reclaimed: 0, retries: 0, lost: 0 };
+  private readonly plans = new Set<string>();
+  /** Plans with a Slack message: only those are refreshed. */
+  private readonly shown = new Set<string>();
+  /** Steps of each plan this run is running now. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly actor: string;
+  readonly progress: ProgressMessages;
+
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly settings: Settings,
+  ) {
+    this.actor = `executor:${settings.runner}`;
+    this.progress = new ProgressMessages(ctx, settings.progressIntervalMs, settings.sleep);
+  }
+
+  private get db(): Db {
+    return this.ctx.db;
+  }
+
+  private touch(planId: string): void {
+    if (this.shown.has(planId)) this.progress.touch(planId);
+  }
+
+  async claim(planId: string | null, limit: number): Promise<ClaimedStep[]> {
+    const claimed = await claimReadySteps(this.db, planId, limit, this.settings.runner, { staleAfterMs: this.settings.staleAfterMs });
+    for (const c of claimed) {
+      this.plans.add(c.planId);
+      this.inFlight.set(c.planId, (this.inFlight.get(c.planId) ?? 0) + 1);
+      if (c.hasMessage) this.shown.add(c.planId);
+      this.summary.plans = this.plans.size;
+      this.summary.stepsStarted += 1;
+      if (c.reclaimedFrom !== null) {
+        this.summary.reclaimed += 1;
+        this.ctx.logger.info({ plan: c.planId, step: c.step.id, from: c.reclaimedFrom }, 'plan executor: took over a step whose runner stopped');
+      }
+      this.touch(c.planId);
+    }
+    return claimed;
+  }
+
+  /** Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. */
+  async run(claimed: ClaimedStep): Promise<void> {
+    const { planId, step } = claimed;
+    try {
+      if (step.action === 'manual') await this.waitForPerson(claimed);
+      else await this.execute(claimed);
+    } catch (err) {
+      // A database or Slack failure outside the action: the claim goes stale and another run takes the step over.
+      this.ctx.logger.error({ plan: planId, step: step.id, err: errorText(err) }, 'plan executor: step could not be run');
+    } finally {
+      this.inFlight.set(planId, (this.inFlight.get(planId) ?? 1) - 1);
+      this.touch(planId);
+    }
+  }
+
+  /**
+   * After a step ended: the plan is settled under its lock when the step failed, or when it was this run's last
+   * running step of the plan (if two runs' last steps end at once, the second settlement sees both).
+   */
+  private async settleAfter(planId: string, failed: boolean): Promise<void> {
+    if (failed || (this.inFlight.get(planId) ?? 0) <= 1) await settlePlan(this.db, planId, this.actor);
+  }
+
+  private async execute(claimed: ClaimedStep): Promise<void> {
+    const { runner, tries, backoffMs, registry } = this.settings;
+    const { planId, step } = claimed;
+    const triedBefore = step.attempts - 1;
+    // A step taken over after its runner used every try still gets one: its last try may not have finished.
+    const limit = Math.max(tries, step.attempts);
+    const actionCtx = actionContextFor(this.ctx, { id: planId, requester: claimed.requester }, claimed.idempotencyKey);
+    let attempt = step.attempts;
+    for (;;) {
+      let outcome: { result: Record<string, unknown> } | { error: unknown };
+      try {
+        outcome = { result: asResult(await executeStep(step, claimed.results, actionCtx, registry)) };
+      } catch (err) {
+        outcome = { error: err };
+      }
+      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt);
+
+      const error = errorText(outcome.error);
+      if (outcome.error instanceof StepInputError || attempt >= limit) return this.fail(claimed, error, attempt);
+      const waitMs = backoffMs * 2 ** Math.max(0, attempt - 1 - triedBefore);
+      this.summary.retries += 1;
+      await appendPlanEvent(this.db, { planId, stepId: step.id, actor: this.actor, kind: 'step_retry', detail: { attempt, error, wait_ms: waitMs } });
+      this.touch(planId);
+      await this.settings.sleep(waitMs);
+      if ((await planStatus(this.db, planId)) === 'cancelled') return this.fail(claimed, `${error} (not tried again: the plan was cancelled)`, attempt);
+      const next = await recordAttempt(this.db, planId, step.id, runner);
+      if (next === undefined) return this.lose(planId, step.id);
+      attempt = next;
+    }
+  }
+
+  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number): Promise<void> {
+    const { planId, step } = claimed;
+    const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'completed', result, event: { actor: this.actor, kind: 'step_completed', detail: { attempts: attempt, result } } });
+    if (!end.recorded) return this.lose(planId, step.id);
+    this.summary.completed += 1;
+    // Cancelled with rollback while this step ran: what it just did is undone too.
+    if (end.planStatus === 'cancelled' && end.rollbackRequested) {
+      const plan = await getPlan(this.db, planId);
+      if (plan) await undoSteps(this.ctx, this.db, plan, plan.steps.filter((s) => s.id === step.id), this.actor, this.settings.registry);
+    }
+    await this.settleAfter(planId, false);
+  }
+
+  private async fail(claimed: ClaimedStep, error: string, attempt: number): Promise<void> {
+    const { planId, step } = claimed;
+    const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'failed', error, event: { actor: this.actor, kind: 'step_failed', detail: { attempts: attempt, error } } });
+    if (!end.recorded) return this.lose(planId, step.id);
+    this.summary.failed += 1;
+    this.ctx.logger.warn({ plan: planId, step: step.id, attempts: attempt, error }, 'plan step failed');
+    await this.settleAfter(planId, true);
+  }
+
+  private lose(planId: string, stepId: string): void {
+    this.summary.lost += 1;
+    this.ctx.logger.warn({ plan: planId, step: stepId }, 'plan executor: the step was taken over by another runner; its result there decides');
+  }
+
+  /** A manual step: DM its owner a Done button (once per step, through the ledger), then let it wait. */
+  private async waitForPerson(claimed: ClaimedStep): Promise<void> {
+    const { planId, step } = claimed;
+    const plan = await getPlan(this.db, planId);
+    if (!plan) return;
+    const notifier = this.ctx.notifier.forJob('plan-executor');
+    const dm = manualStepDm(plan, { ...step, status: 'running' });
+    const message = (to: Recipient, key: string): OutgoingMessage => ({ dedupeKey: key, to, text: dm.text, blocks: dm.blocks });
+    const to = manualStepRecipient(this.ctx, plan, step);
+    let sent = await notifier.send(message(to, manualStepDmKey(planId, step.id)));
+    let waitingOn = 'channel' in to ? to.channel : to.person.name;
+    if (sent.status === 'unreachable' || sent.status === 'failed') {
+      const reason = sent.status === 'unreachable' ? sent.reason : sent.error;
+      await appendPlanEvent(this.db, { planId, stepId: step.id, actor: this.actor, kind: 'dm_failed', detail: { to: waitingOn, reason } });
+      // The requester can press Done too: they get the task instead of nobody.
+      sent = await notifier.send(message({ channel: plan.requester.slackUserId }, `${manualStepDmKey(planId, step.id)}:requester`));
+      waitingOn = plan.requester.slackUserId;
+    }
+    if (!(await markStepWaiting(this.db, planId, step.id, this.settings.runner, waitingOn))) return this.lose(planId, step.id);
+    this.summary.waiting += 1;
+    await appendPlanEvent(this.db, { planId, stepId: step.id, actor: this.actor, kind: 'step_waiting', detail: { waiting_on: waitingOn, dm: sent.status } });
+  }
+}
+
+/**
+ * Runs ready steps until none is left to start in the plans it looks at (a plan waiting only for a person's Done, or
+ * paused, is left for a later run), then brings their Slack messages up to date.
+ */
+export async function executePlans(ctx: JobContext, options: PlanExecutionOptions = {}): Promise<PlanExecutionSummary> {
+  const settings: Settings = {
+    concurrency: Math.max(1, options.concurrency ?? PLAN_EXECUTOR_DEFAULTS.concurrency),
+    tries: Math.max(1, options.tries ?? PLAN_EXECUTOR_DEFAULTS.tries),
+    backoffMs: options.backoffMs ?? PLAN_EXECUTOR_DEFAULTS.backoffMs,
+    staleAfterMs: options.staleAfterMs ?? PLAN_EXECUTOR_DEFAULTS.staleAfterMs,
+    progressIntervalMs: options.progressIntervalMs ?? PLAN_EXECUTOR_DEFAULTS.progressIntervalMs,
+    runner: options.runner ?? RUNNER_ID,
+    registry: options.registry ?? planActions,
+    sleep: options.sleep ?? sleepFor,
+  };
+  const run = new PlanRun(ctx, settings);
+  const running = new Set<Promise<void>>();
+  // Asked about one plan (a click just approved, resumed or settled it): its message shows where it stands now.
+  if (options.planId && isPlanId(options.planId)) run.progress.touch(options.planId);
+  // Steps that ended so far: one ending while a claim was under way may have made steps ready that claim missed.
+  let ended = 0;
+  try {
+    for (;;) {
+      const free = settings.concurrency - running.size;
+      const endedBefore = ended;
+      const claimed = free > 0 ? await run.claim(options.planId ?? null, free) : [];
+      for (const c of claimed) {
+        const task: Promise<void> = run.run(c).finally(() => {
+          running.delete(task);
+          ended += 1;
+        });
+        running.add(task);
+      }
+      if (ended !== endedBefore) continue;
+      if (running.size === 0) break;
+      // Nothing more is ready until a running step ends (or every slot is taken): wait for one.
+      if (claimed.length < free || running.size >= settings.concurrency) await Promise.race(running);
+    }
+  } finally {
+    await Promise.all(running);
+    await run.progress.flush();
+  }
+  return run.summary;
+}
+
+export const planExecutorJob: JobDefinition = {
+  name: 'plan-executor',
+  description: 'Runs approved /plan plans: ready steps in dependency order, retries, manual-step DMs, progress in Slack',
+  schedule: '*/15 * * * * *',
+  graceMs: 0,
+  async run(ctx, { dryRun }) {
+    if (dryRun) {
+      // A dry run writes nothing, and running a step is writing: report what is waiting to run.
+      const active = await plansToResume(ctx.db);
+      return { dryRun: true, activePlans: active.length };
+    }
+    return { ...(await executePlans(ctx)) };
+  },
+};

@@ -1,0 +1,183 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle, type Db } from '../../src/db/database.ts';
+import {
+  appendPlanEvent,
+  claimMessageRefresh,
+  claimReadySteps,
+  finishStep,
+  getPlan,
+  insertPlan,
+  planEvents,
+  plansOf,
+  setPlanStatus,
+  updatePlanSteps,
+} from '../../src/db/plans.ts';
+import type { PlanStep } from '../../src/services/plans/plan.ts';
+import { createTestDatabase, postgresSkipReason, testEngines, useTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+function step(id: string, depends_on: string[] = [], extra: Partial<PlanStep> = {}): PlanStep {
+  return { id, title: `Step ${id}`, action: 'manual', params: { instructions: `do ${id}` }, depends_on, on_failure: 'stop', estimate_minutes: 30, owner: null, ...extra };
+}
+
+async function storePlan(db: Db, steps: PlanStep[], status: 'draft' | 'approved' = 'approved', requester = 'U0GRACE'): Promise<string> {
+  return db.transaction().execute((trx) =>
+    insertPlan(trx, { request: 'launch ACME', goal: 'Launch ACME', status, requesterSlackId: requester, requesterAccountId: 'acc-grace', channelId: 'C0SUBS', planner: 'test', notes: ['a note'], steps }),
+  );
+}
+
+const claim = (db: Db, planId: string | null, limit: number, runner: string, staleAfterMs = 60_000) =>
+  db.transaction().execute((trx) => claimReadySteps(trx, planId, limit, runner, { staleAfterMs }));
+
+describe.each(testEngines())('plan storage on %s', (engine) => {
+  const test = useTestDatabase(engine);
+
+  it('stores a plan with its steps and reads it back as people see it', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('kickoff'), step('epic', ['kickoff'], { action: 'jira.create_epic', params: { project: 'SUBS', summary: 'ACME' }, needs: ['project'], owner: 'Grace Hopper' })], 'draft');
+    const plan = await getPlan(db, id);
+    expect(plan).toMatchObject({
+      id,
+      request: 'launch ACME',
+      goal: 'Launch ACME',
+      status: 'draft',
+      version: 1,
+      requester: { slackUserId: 'U0GRACE', accountId: 'acc-grace' },
+      channelId: 'C0SUBS',
+      message: null,
+      planner: 'test',
+      notes: ['a note'],
+    });
+    expect(plan!.steps.map((s) => [s.position, s.id, s.status, s.attempts, s.depends_on, s.owner])).toEqual([
+      [0, 'kickoff', 'pending', 0, [], null],
+      [1, 'epic', 'pending', 0, ['kickoff'], 'Grace Hopper'],
+    ]);
+    expect(plan!.steps[1]).toMatchObject({ action: 'jira.create_epic', params: { project: 'SUBS', summary: 'ACME' }, needs: ['project'], result: null, error: null });
+    expect(plan!.steps[0]).not.toHaveProperty('needs');
+    expect(await getPlan(db, 'not-a-number')).toBeUndefined();
+    expect(await getPlan(db, '999999')).toBeUndefined();
+  });
+
+  it('replaces a draft’s steps and bumps its version', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a'), step('b', ['a'])], 'draft');
+    await db.transaction().execute((trx) => updatePlanSteps(trx, id, { steps: [step('a'), step('c', ['a'])] }));
+    const plan = await getPlan(db, id);
+    expect(plan!.version).toBe(2);
+    expect(plan!.steps.map((s) => s.id)).toEqual(['a', 'c']);
+  });
+
+  it('lists a requester’s plans newest first', async () => {
+    const { db } = test();
+    const first = await storePlan(db, [step('a')], 'draft', 'U0LISTER');
+    const second = await storePlan(db, [step('a'), step('b')], 'draft', 'U0LISTER');
+    const plans = await plansOf(db, 'U0LISTER');
+    expect(plans.map((p) => [p.id, p.steps.length])).toEqual([[second, 2], [first, 1]]);
+  });
+
+  it('claims only steps whose dependencies are done, of approved or executing plans, and starts the plan', async () => {
+    const { db } = test();
+    const draft = await storePlan(db, [step('x')], 'draft');
+    const id = await storePlan(db, [step('a'), step('b'), step('c', ['a', 'b']), step('d', ['c'])]);
+    const first = await claim(db, id, 10, 'runner-1');
+    expect(first.map((c) => c.step.id)).toEqual(['a', 'b']);
+    expect(first.every((c) => c.step.status === 'running' && c.reclaimedFrom === null && c.idempotencyKey.endsWith(`:${c.step.id}`))).toBe(true);
+    expect((await getPlan(db, id))!.status).toBe('executing');
+    expect(await claim(db, id, 10, 'runner-1')).toEqual([]);
+    expect(await claim(db, draft, 10, 'runner-1')).toEqual([]);
+
+    expect((await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-2', status: 'completed', result: {} })).recorded).toBe(false);
+    expect(await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-1', status: 'completed', result: { ok: 1 } })).toEqual({ recorded: true, planStatus: 'executing', rollbackRequested: false });
+    expect((await getPlan(db, id))!.steps[0]).toMatchObject({ status: 'completed', result: { ok: 1 } });
+    expect(await claim(db, id, 10, 'runner-1')).toEqual([]);
+    await finishStep(db, { planId: id, stepId: 'b', runner: 'runner-1', status: 'completed', result: null });
+    expect((await claim(db, id, 10, 'runner-1')).map((c) => c.step.id)).toEqual(['c']);
+
+    const kinds = (await planEvents(db, id)).map((e) => [e.kind, e.stepId, e.actor]);
+    expect(kinds).toEqual([
+      ['plan_started', null, 'executor:runner-1'],
+      ['step_started', 'a', 'executor:runner-1'],
+      ['step_started', 'b', 'executor:runner-1'],
+      ['step_completed', 'a', 'executor:runner-1'],
+      ['step_completed', 'b', 'executor:runner-1'],
+      ['step_started', 'c', 'executor:runner-1'],
+    ]);
+  });
+
+  it('does not claim steps of a paused plan', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a')]);
+    await setPlanStatus(db, id, 'paused', { bumpVersion: true });
+    expect(await claim(db, id, 10, 'runner-1')).toEqual([]);
+    expect((await getPlan(db, id))!.version).toBe(2);
+  });
+
+  it('takes over a running step only once its claim is older than the timeout', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a')]);
+    await claim(db, id, 1, 'dead-runner');
+    expect(await claim(db, id, 1, 'runner-2', 60_000)).toEqual([]);
+    await sql`update plan_steps set claimed_at = now() - interval '2 minutes', attempts = 1 where plan_id = ${id}`.execute(db);
+    const taken = await claim(db, id, 1, 'runner-2', 60_000);
+    expect(taken.map((c) => [c.step.id, c.reclaimedFrom, c.step.attempts])).toEqual([['a', 'dead-runner', 2]]);
+    expect((await finishStep(db, { planId: id, stepId: 'a', runner: 'dead-runner', status: 'completed' })).recorded).toBe(false);
+    expect((await planEvents(db, id)).map((e) => e.kind)).toContain('step_reclaimed');
+  });
+
+  it('claims across every active plan, oldest plan first, when no plan is named', async () => {
+    const { db } = test();
+    const older = await storePlan(db, [step('a')]);
+    const newer = await storePlan(db, [step('a')]);
+    const claimed = await claim(db, null, 50, 'runner-1');
+    const ours = claimed.filter((c) => c.planId === older || c.planId === newer).map((c) => c.planId);
+    expect(ours).toEqual([older, newer]);
+  });
+
+  it('lets one refresh of a plan’s message through per interval', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a')]);
+    expect(await claimMessageRefresh(db, id, 60_000)).toBe(true);
+    expect(await claimMessageRefresh(db, id, 60_000)).toBe(false);
+    expect(await claimMessageRefresh(db, id, 0)).toBe(true);
+  });
+
+  it('records events with their detail', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a')], 'draft');
+    await appendPlanEvent(db, { planId: id, actor: 'U0GRACE', kind: 'plan_edited', detail: { edit: { kind: 'remove_step', stepId: 'b' } } });
+    expect((await planEvents(db, id)).map((e) => [e.actor, e.kind, e.detail])).toEqual([['U0GRACE', 'plan_edited', { edit: { kind: 'remove_step', stepId: 'b' } }]]);
+  });
+});
+
+const pgSkip = postgresSkipReason();
+describe.skipIf(pgSkip !== null)(`claiming steps on one PostgreSQL from two connections${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
+  let database: TestDatabase;
+  let second: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    second = await openDatabase({ databaseUrl: database.url! });
+  });
+  afterAll(async () => {
+    await second.close();
+    await database.close();
+  });
+
+  it('skips the rows another transaction is claiming (FOR UPDATE SKIP LOCKED), so claims are disjoint', async () => {
+    const id = await storePlan(database.db, Array.from({ length: 10 }, (_, i) => step(`s${i}`)));
+    let releaseFirst!: () => void;
+    const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstClaimed: string[] = [];
+    const firstDone = database.db.transaction().execute(async (trx) => {
+      firstClaimed = (await claimReadySteps(trx, id, 4, 'runner-a', { staleAfterMs: 60_000 })).map((c) => c.step.id);
+      await held; // keep the rows locked while the other connection claims
+    });
+    while (firstClaimed.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const secondClaimed = (await claim(second.db, id, 10, 'runner-b')).map((c) => c.step.id);
+    releaseFirst();
+    await firstDone;
+
+    expect(firstClaimed).toHaveLength(4);
+    expect(secondClaimed).toHaveLength(6);
+    expect(new Set([...firstClaimed, ...secondClaimed]).size).toBe(10);
+  });
+});
