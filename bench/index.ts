@@ -1,10 +1,14 @@
 // `npm run bench`: each benchmark's figures as one JSON object per line. Benchmarks are measurements, not tests.
+import { benchPlanCommandAck } from './plan-command.ts';
+import { benchPlanExecution } from './plans.ts';
 import { benchRetainer } from './retainer.ts';
 import { benchTimeTracking } from './time-tracking.ts';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown> | Record<string, unknown>[]>> = {
   'time-tracking-compliance': benchTimeTracking,
   'retainer-budget-monitor': benchRetainer,
+  'plan-command-ack': benchPlanCommandAck,
+  'plan-execution': benchPlanExecution,
 };
 
 export async function benchCommand(args: string[]): Promise<number> {
