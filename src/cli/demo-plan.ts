@@ -2,13 +2,13 @@
 // (a signed slash command over HTTP, as Slack sends it), the plan posted for review, "Approve & run" clicked (a signed
 // block_actions payload), the manual step's owner pressing Done in their DM, and the progress view at the end — each
 // printed as a person would see it in Slack.
-import { createHmac } from 'node:crypto';
 import { createBot } from '../bot/app.ts';
 import { renderMessageText } from '../bot/blocks/render-text.ts';
 import { ACTIONS } from '../bot/ids.ts';
 import { getPlan } from '../jobs/plans/plan-service.ts';
 import type { JobContext } from '../jobs/job.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
+import { postSigned } from '../sandbox/slack-signing.ts';
 import type { SlackFakeMessage } from '../sandbox/servers/slack.ts';
 import { FINISHED_PLAN_STATUSES, type StoredPlan } from '../services/plans/stored-plan.ts';
 
@@ -24,18 +24,6 @@ export interface PlanSceneInput {
 
 /** How long the scene waits for each thing a person would wait for (planning, the executor) before giving up. */
 const WAIT_MS = 30_000;
-
-/** A form POST signed as Slack signs it (v0 HMAC-SHA256 of "v0:{timestamp}:{body}"). */
-async function postSigned(url: string, form: Record<string, string>, secret: string): Promise<Response> {
-  const body = new URLSearchParams(form).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-    body,
-  });
-}
 
 async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T | undefined> {
   const deadline = Date.now() + WAIT_MS;
@@ -98,7 +86,7 @@ export async function runPlanScene(input: PlanSceneInput): Promise<{ ok: boolean
       response_url: slack.responseUrl(message.channel, clicker, { messageTs: message.ts }),
       actions: [{ type: 'button', action_id: actionId, block_id: found.blockId, value: found.element.value, text: found.element.text, action_ts: `${Math.floor(Date.now() / 1000)}.000100` }],
     };
-    return postSigned(url, { payload: JSON.stringify(payload) }, secret);
+    return postSigned(url, { payload: JSON.stringify(payload) }, { secret });
   };
 
   try {
@@ -120,7 +108,7 @@ export async function runPlanScene(input: PlanSceneInput): Promise<{ ok: boolean
         response_url: slack.responseUrl(channelId, requesterSlackId),
         trigger_id: slack.mintTriggerId(requesterSlackId),
       },
-      secret,
+      { secret },
     );
     if (ack.status !== 200) return { ok: false, summary: `/plan was answered with HTTP ${ack.status}` };
     const acked = (await ack.json().catch(() => ({}))) as { text?: string };
