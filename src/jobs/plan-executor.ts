@@ -129,27 +129,38 @@ class PlanRun {
   /** Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. */
   async run(claimed: ClaimedStep): Promise<void> {
     const { planId, step } = claimed;
+    const ended = { counted: false };
     try {
       if (step.action === 'manual') await this.waitForPerson(claimed);
-      else await this.execute(claimed);
+      else await this.execute(claimed, ended);
     } catch (err) {
       // A database or Slack failure outside the action: the claim goes stale and another run takes the step over.
       this.ctx.logger.error({ plan: planId, step: step.id, err: errorText(err) }, 'plan executor: step could not be run');
     } finally {
-      this.inFlight.set(planId, (this.inFlight.get(planId) ?? 1) - 1);
+      if (!ended.counted) this.stepEnded(planId);
       this.touch(planId);
     }
   }
 
-  /**
-   * After a step ended: the plan is settled under its lock when the step failed, or when it was this run's last
-   * running step of the plan (if two runs' last steps end at once, the second settlement sees both).
-   */
-  private async settleAfter(planId: string, failed: boolean): Promise<void> {
-    if (failed || (this.inFlight.get(planId) ?? 0) <= 1) await settlePlan(this.db, planId, this.actor);
+  /** One of this run's steps of the plan ended; how many are still running. */
+  private stepEnded(planId: string): number {
+    const left = (this.inFlight.get(planId) ?? 1) - 1;
+    this.inFlight.set(planId, left);
+    return left;
   }
 
-  private async execute(claimed: ClaimedStep): Promise<void> {
+  /**
+   * After a step's end is recorded: the plan is settled under its lock when the step failed, or when it was this
+   * run's last running step of the plan. Counting down right after the record (no await in between) makes the last
+   * one see every other's end; of two runs whose last steps end at once, the second settlement sees both.
+   */
+  private async settleAfter(planId: string, failed: boolean, ended: { counted: boolean }): Promise<void> {
+    ended.counted = true;
+    const left = this.stepEnded(planId);
+    if (failed || left === 0) await settlePlan(this.db, planId, this.actor);
+  }
+
+  private async execute(claimed: ClaimedStep, ended: { counted: boolean }): Promise<void> {
     const { runner, tries, backoffMs, registry } = this.settings;
     const { planId, step } = claimed;
     const triedBefore = step.attempts - 1;
@@ -164,42 +175,43 @@ class PlanRun {
       } catch (err) {
         outcome = { error: err };
       }
-      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt);
+      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt, ended);
 
       const error = errorText(outcome.error);
-      if (outcome.error instanceof StepInputError || attempt >= limit) return this.fail(claimed, error, attempt);
+      if (outcome.error instanceof StepInputError || attempt >= limit) return this.fail(claimed, error, attempt, ended);
       const waitMs = backoffMs * 2 ** Math.max(0, attempt - 1 - triedBefore);
       this.summary.retries += 1;
       await appendPlanEvent(this.db, { planId, stepId: step.id, actor: this.actor, kind: 'step_retry', detail: { attempt, error, wait_ms: waitMs } });
       this.touch(planId);
       await this.settings.sleep(waitMs);
-      if ((await planStatus(this.db, planId)) === 'cancelled') return this.fail(claimed, `${error} (not tried again: the plan was cancelled)`, attempt);
+      if ((await planStatus(this.db, planId)) === 'cancelled') return this.fail(claimed, `${error} (not tried again: the plan was cancelled)`, attempt, ended);
       const next = await recordAttempt(this.db, planId, step.id, runner);
       if (next === undefined) return this.lose(planId, step.id);
       attempt = next;
     }
   }
 
-  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number): Promise<void> {
+  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number, ended: { counted: boolean }): Promise<void> {
     const { planId, step } = claimed;
     const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'completed', result, event: { actor: this.actor, kind: 'step_completed', detail: { attempts: attempt, result } } });
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.completed += 1;
+    const settling = this.settleAfter(planId, false, ended);
     // Cancelled with rollback while this step ran: what it just did is undone too.
     if (end.planStatus === 'cancelled' && end.rollbackRequested) {
       const plan = await getPlan(this.db, planId);
       if (plan) await undoSteps(this.ctx, this.db, plan, plan.steps.filter((s) => s.id === step.id), this.actor, this.settings.registry);
     }
-    await this.settleAfter(planId, false);
+    await settling;
   }
 
-  private async fail(claimed: ClaimedStep, error: string, attempt: number): Promise<void> {
+  private async fail(claimed: ClaimedStep, error: string, attempt: number, ended: { counted: boolean }): Promise<void> {
     const { planId, step } = claimed;
     const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'failed', error, event: { actor: this.actor, kind: 'step_failed', detail: { attempts: attempt, error } } });
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.failed += 1;
     this.ctx.logger.warn({ plan: planId, step: step.id, attempts: attempt, error }, 'plan step failed');
-    await this.settleAfter(planId, true);
+    await this.settleAfter(planId, true, ended);
   }
 
   private lose(planId: string, stepId: string): void {

@@ -396,6 +396,20 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     expect(w.sandbox.jira.createdIssues.filter((i) => i.summary.startsWith('Takeover ') && i.issueType === 'Task').map((i) => i.parentKey)).toEqual([epics[0]!.key, epics[0]!.key]);
   });
 
+  it('runs independent steps at the same time, never more at once than its concurrency', async () => {
+    const id = await approvedPlan(w.ctx, ['a', 'b', 'c', 'd', 'e'].map((x) => rec(x)));
+    duringStep = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await executePlans(w.ctx, { ...FAST, planId: id, registry, concurrency: 2 });
+    let running = 0;
+    let most = 0;
+    for (const entry of journal) {
+      running += entry.startsWith('start:') ? 1 : -1;
+      most = Math.max(most, running);
+    }
+    expect(most).toBe(2);
+    expect((await plan(w.ctx, id)).status).toBe('completed');
+  });
+
   it('runs random dependency graphs of steps in a topological order', async () => {
     const graphs = fc
       .integer({ min: 1, max: 8 })

@@ -4,7 +4,7 @@
 import { cachedSlackUser } from '../../db/slack-users.ts';
 import type { Db } from '../../db/database.ts';
 import { getPlan, lockPlan } from '../../db/plans.ts';
-import type { PermissionOptions } from '../../services/plans/permissions.ts';
+import { orgPms, type PermissionOptions } from '../../services/plans/permissions.ts';
 import type { PlanStatus, StoredPlan } from '../../services/plans/stored-plan.ts';
 import type { JobContext } from '../job.ts';
 
@@ -36,7 +36,7 @@ export function statusWords(status: PlanStatus): string {
 }
 
 /** "step 2 (“Create the epic”)" */
-export function stepName(plan: StoredPlan, stepId: string): string {
+export function stepName(plan: Pick<StoredPlan, 'steps'>, stepId: string): string {
   const index = plan.steps.findIndex((s) => s.id === stepId);
   return index < 0 ? `step “${stepId}”` : `step ${index + 1} (“${plan.steps[index]!.title}”)`;
 }
@@ -48,12 +48,14 @@ export const notAllowed = (what: string): string => `Only the person who asked f
 export const STALE_VERSION = 'This plan changed since you looked at it (someone else edited it or moved it on). Look at the updated plan and try again.';
 
 /**
- * Slack ids of config people known only by email, from the users.lookupByEmail cache: a PM without `slack_user_id`
- * is still recognised when they click.
+ * Slack ids of the PMs (and of `alsoNamed`, e.g. a step's owner) known only by email, from the users.lookupByEmail
+ * cache: a PM without `slack_user_id` is still recognised when they click. PMs are few; the rest are not looked up.
  */
-export async function permissionOptions(ctx: JobContext): Promise<PermissionOptions> {
+export async function permissionOptions(ctx: JobContext, alsoNamed: readonly (string | null)[] = []): Promise<PermissionOptions> {
   const slackIdsByName = new Map<string, string>();
-  for (const person of ctx.config.org.people) {
+  const names = new Set(alsoNamed.filter((n): n is string => n !== null).map((n) => n.toLowerCase()));
+  const people = [...orgPms(ctx.config.org), ...ctx.config.org.people.filter((p) => names.has(p.name.toLowerCase()))];
+  for (const person of new Set(people)) {
     if (person.slack_user_id || !person.email) continue;
     const cached = await cachedSlackUser(ctx.db, person.email);
     if (cached?.slackUserId) slackIdsByName.set(person.name, cached.slackUserId);

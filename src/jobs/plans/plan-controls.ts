@@ -96,7 +96,8 @@ export async function cancelPlan(ctx: JobContext, planId: string, actorSlackId: 
 
 /** The owner (or the requester) says the manual task is done: the steps after it can run. */
 export async function completeManualStep(ctx: JobContext, planId: string, stepId: string, actorSlackId: string): Promise<PlanAnswer> {
-  const permissions = await permissionOptions(ctx);
+  const owner = (await getPlan(ctx.db, planId))?.steps.find((s) => s.id === stepId)?.owner ?? null;
+  const permissions = await permissionOptions(ctx, [owner]);
   const answer = await changePlan(ctx.db, planId, async (trx, plan) => {
     const step = plan.steps.find((s) => s.id === stepId);
     if (!step) return refuse(`There is no step “${stepId}” in this plan any more.`);

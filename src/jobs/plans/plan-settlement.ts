@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import { appendPlanEvent, lockPlanState, planSteps, setPlanStatus, skipSteps } from '../../db/plans.ts';
 import { dependantsToSkip, type RunState } from '../../services/plans/critical-path.ts';
 import type { PlanStatus, StoredPlan } from '../../services/plans/stored-plan.ts';
+import { stepName } from './plan-changes.ts';
 
 export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = ['approved', 'executing', 'paused'];
 
@@ -23,11 +24,6 @@ export interface Settlement {
 export function runState(plan: Pick<StoredPlan, 'steps'>): RunState {
   const with_ = (status: string) => new Set(plan.steps.filter((s) => s.status === status).map((s) => s.id));
   return { completed: with_('completed'), failed: with_('failed'), skipped: with_('skipped'), running: with_('running') };
-}
-
-function stepName(plan: PlanState, stepId: string): string {
-  const index = plan.steps.findIndex((s) => s.id === stepId);
-  return index < 0 ? `step “${stepId}”` : `step ${index + 1} (“${plan.steps[index]!.title}”)`;
 }
 
 /** What follows from the plan's step states; nothing for a plan that is not active. */

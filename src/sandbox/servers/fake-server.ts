@@ -129,7 +129,8 @@ export class FakeServer {
   async start(): Promise<this> {
     if (this.server) return this;
     const server = createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 1000;
+    // Longer than Node's client keep-alive (5 s), so the server never closes a socket a client is about to reuse.
+    server.keepAliveTimeout = 10_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${port}`;
