@@ -347,11 +347,11 @@ export function createJiraClient(o: JiraClientOptions): JiraClient {
         if (input.parentKey) fields.parent = { key: input.parentKey };
         if (input.assigneeAccountId) fields.assignee = { accountId: input.assigneeAccountId };
         if (labels.length > 0) fields.labels = labels;
-        // Not idempotent: a timeout or 5xx is not retried, or one plan step could create two issues.
-        const res = await http.request<{ id: string; key: string }>({ method: 'POST', path: '/rest/api/3/issue', body: { fields }, idempotent: false });
-        const created = { id: String(res.data.id), key: res.data.key };
-        if (input.idempotency) await http.put(`${issuePath(created.key)}/properties/${encodeURIComponent(input.idempotency.property)}`, { key: input.idempotency.value });
-        return created;
+        // The idempotency property is set in the same request (IssueUpdateDetails.properties): one call, and never an
+        // issue without its key. Not idempotent: a timeout or 5xx is not retried, or one plan step could create two issues.
+        const properties = input.idempotency ? [{ key: input.idempotency.property, value: { key: input.idempotency.value } }] : undefined;
+        const res = await http.request<{ id: string; key: string }>({ method: 'POST', path: '/rest/api/3/issue', body: { fields, ...(properties ? { properties } : {}) }, idempotent: false });
+        return { id: String(res.data.id), key: res.data.key };
       }),
 
     editIssue: (key, edit) =>

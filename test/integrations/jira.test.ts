@@ -214,6 +214,8 @@ describe('Jira client against the fake Jira', () => {
       expect(await jira.findIssueByProperty('SUBS', 'pmAgents', 'plan-7:step-3')).toBeNull();
       expect(await jira.getIssueProperty('SUBS-1', 'pmAgents')).toBeUndefined();
       expect(fake.requestsTo('/rest/api/3/issue', 'POST')).toHaveLength(1);
+      // The key travels with the create itself: no window in which the issue exists without it.
+      expect(fake.requestsTo(/\/properties\//, 'PUT')).toEqual([]);
     });
   });
 

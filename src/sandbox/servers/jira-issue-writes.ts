@@ -20,8 +20,17 @@ export class JiraIssueWrites {
   ) {}
 
   createIssue(req: FakeRequest): FakeResponse {
-    const body = req.json<{ fields?: Record<string, unknown>; update?: unknown }>();
+    const body = req.json<{ fields?: Record<string, unknown>; update?: unknown; properties?: unknown }>();
     const f = body?.fields;
+    // Issue properties set with the create (IssueUpdateDetails.properties: EntityProperty[]).
+    const properties: Record<string, unknown> = {};
+    if (body?.properties !== undefined) {
+      if (!Array.isArray(body.properties)) throw jiraError(400, ['properties must be an array of {key, value}.']);
+      for (const p of body.properties as { key?: unknown; value?: unknown }[]) {
+        if (typeof p?.key !== 'string' || p.key === '' || p.value === undefined) throw jiraError(400, ['Each property needs a key and a value.']);
+        properties[p.key] = p.value;
+      }
+    }
     if (!f || typeof f !== 'object') throw jiraError(400, ['Issue must have fields.']);
     const errors: Record<string, string> = {};
     const projectRef = f.project as { key?: string; id?: string } | undefined;
@@ -67,7 +76,7 @@ export class JiraIssueWrites {
       resolutiondate: null,
       changelog: [],
       comments: [],
-      properties: {},
+      properties,
     };
     this.store.data.issues.push(issue);
     this.createdIssues.push(issue);
