@@ -7,6 +7,7 @@ import { lastRuns } from '../db/job-runs.ts';
 import { JOB_NAMES } from '../jobs/job.ts';
 import { findJob, jobs } from '../jobs/registry.ts';
 import { executeJob } from '../jobs/run-job.ts';
+import { hasSecondsField, nextSlot } from '../jobs/scheduler.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -67,7 +68,8 @@ export async function runCommand(args: RunArgs, env: Env, logger: Logger): Promi
         const task = cron.createTask(job.schedule, () => undefined, { timezone: runtime.config.timezone });
         const run = last.get(job.name);
         const lastText = run ? `${run.status} ${run.started_at.toISOString()}${run.error ? ` (${run.error.slice(0, 80)})` : ''}` : 'never';
-        console.log(`${job.name.padEnd(26)} ${job.schedule.padEnd(18)} next ${task.getNextRun()?.toISOString() ?? '—'}  last ${lastText}`);
+        const next = nextSlot(task, new Date(), 8 * 86_400_000, hasSecondsField(job.schedule));
+        console.log(`${job.name.padEnd(26)} ${job.schedule.padEnd(18)} next ${next?.toISOString() ?? '—'}  last ${lastText}`);
         console.log(`${''.padEnd(26)} ${job.description}`);
       }
       return 0;

@@ -1,5 +1,6 @@
 // Runs one job once and records it in job_runs: status, duration, stats or error. Dry runs record nothing.
 import { hostname } from 'node:os';
+import { ConfigError, MissingEnvError } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { claimJobRun, finishJobRun } from '../db/job-runs.ts';
 import type { JobTrigger } from '../db/schema.ts';
@@ -59,7 +60,9 @@ export async function executeJob(ctx: JobContext, job: JobDefinition, options: E
     const durationMs = performance.now() - started;
     const error = errorText(err);
     if (runId) await finishJobRun(db, runId, { status: 'failed', durationMs, error }).catch(() => undefined);
-    jobCtx.logger.error({ err, durationMs: Math.round(durationMs) }, 'job failed');
+    // A missing variable or bad config is the operator's to fix: the message says how; a stack trace would only bury it.
+    if (err instanceof MissingEnvError || err instanceof ConfigError) jobCtx.logger.warn({ durationMs: Math.round(durationMs) }, `job failed: ${error}`);
+    else jobCtx.logger.error({ err, durationMs: Math.round(durationMs) }, 'job failed');
     return { status: 'failed', error, durationMs, runId };
   }
 }

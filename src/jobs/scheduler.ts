@@ -24,6 +24,18 @@ export function previousSlot(task: Pick<ScheduledTask, 'match'>, now: Date, with
   return undefined;
 }
 
+/** The first moment after `now` matching the cron expression, searching ahead at most `withinMs` (for `run --list`). */
+export function nextSlot(task: Pick<ScheduledTask, 'match'>, now: Date, withinMs: number, hasSeconds: boolean): Date | undefined {
+  const step = hasSeconds ? 1000 : 60_000;
+  for (let t = Math.floor(now.getTime() / step) * step + step; t <= now.getTime() + withinMs; t += step) {
+    const candidate = new Date(t);
+    if (task.match(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export const hasSecondsField = (schedule: string): boolean => schedule.trim().split(/\s+/).length === 6;
+
 function parseKey(key: string): { job: string; slot: Date } {
   const i = key.indexOf(':');
   return { job: key.slice(0, i), slot: new Date(key.slice(i + 1)) };
@@ -71,7 +83,7 @@ export class Scheduler {
     const results: { job: string; slot: Date; outcome: JobOutcome }[] = [];
     for (const job of this.options.jobs) {
       const matcher = this.tasks.get(job.name) ?? cron.createTask(job.schedule, () => undefined, { timezone: this.options.timezone });
-      const slot = previousSlot(matcher, now, job.graceMs, job.schedule.trim().split(/\s+/).length === 6);
+      const slot = previousSlot(matcher, now, job.graceMs, hasSecondsField(job.schedule));
       if (!slot || (await slotClaimed(this.ctx.db, job.name, slot))) continue;
       const runId = await claimSlot(this.ctx.db, job.name, slot, 'catch-up');
       if (!runId) continue;

@@ -46,6 +46,6 @@ describe('pm-agents run against the sample agency (a child process talking to th
     expect(sandbox.slack.messages.length).toBe(result.stats.dms.sent + result.stats.pmSummaries.sent);
 
     const list = await pmAgents(['run', '--list']);
-    expect(list.stdout).toMatch(/time-tracking-compliance\s+0 10 \* \* 1\s+next \S+\s+last succeeded/);
+    expect(list.stdout).toMatch(/time-tracking-compliance\s+0 10 \* \* 1\s+next \d{4}-\d\d-\d\dT\S+\s+last succeeded/);
   }, 180_000); // three cold starts of the CLI (tsx + an on-disk PGlite) on a loaded 2-core machine
 });

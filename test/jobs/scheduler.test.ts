@@ -7,7 +7,7 @@ import { runsOf } from '../../src/db/job-runs.ts';
 import { createClients } from '../../src/integrations/clients.ts';
 import type { JobContext, JobDefinition } from '../../src/jobs/job.ts';
 import { Notifier } from '../../src/jobs/notifier.ts';
-import { previousSlot, Scheduler } from '../../src/jobs/scheduler.ts';
+import { nextSlot, previousSlot, Scheduler } from '../../src/jobs/scheduler.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTestDatabase, postgresSkipReason, testEngines, type TestDatabase } from '../support/databases.ts';
 
@@ -49,6 +49,12 @@ describe('previousSlot', () => {
     // Tuesday Nov 4 2025 12:00 UTC: last Monday 10:00 EST was 15:00 UTC (EDT would have been 14:00).
     expect(previousSlot(task, new Date('2025-11-04T12:00:00Z'), 2 * 86_400_000, false)?.toISOString()).toBe('2025-11-03T15:00:00.000Z');
     expect(previousSlot(task, new Date('2025-11-04T12:00:00Z'), 3600_000, false)).toBeUndefined();
+  });
+
+  it('finds the next slot too, for run --list (Monday 10:00 EST after the change)', () => {
+    const task = cron.createTask('0 10 * * 1', () => undefined, { timezone: 'America/New_York' });
+    expect(nextSlot(task, new Date('2025-10-28T12:00:00Z'), 8 * 86_400_000, false)?.toISOString()).toBe('2025-11-03T15:00:00.000Z');
+    expect(nextSlot(task, new Date('2025-10-21T12:00:00Z'), 8 * 86_400_000, false)?.toISOString()).toBe('2025-10-27T14:00:00.000Z');
   });
 });
 
