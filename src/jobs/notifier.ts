@@ -86,6 +86,7 @@ export class Notifier {
     if (!person.email) return { reason: 'no slack_user_id or email in the config' };
     const { db, slack } = this.options;
     const cached = await cachedSlackUser(db, person.email);
+    // Real time, not the job's as-of: the cache row was stamped by the database's now().
     const age = cached ? Date.now() - cached.lookedUpAt.getTime() : Infinity;
     const trustFor = cached?.slackUserId ? (this.options.lookupCacheMs ?? 7 * DAY) : DAY;
     if (cached && age < trustFor) {
