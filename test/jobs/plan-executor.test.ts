@@ -13,44 +13,17 @@ import { approvePlan, attachPlanMessage, cancelPlan, completeManualStep, createP
 import { findJob } from '../../src/jobs/registry.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
-import { emptyAgency, type AgencyData } from '../../src/sandbox/agency-data.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { actionRegistry, executeStep, planActions, type PlanAction } from '../../src/services/plans/actions/index.ts';
 import type { PlanStep } from '../../src/services/plans/plan.ts';
 import type { StoredPlan } from '../../src/services/plans/stored-plan.ts';
 import { createTestDatabase, postgresSkipReason, testEngines, type TestDatabase } from '../support/databases.ts';
 import { FAST_POLICY, shrunkSleep } from '../support/job-harness.ts';
+import { ADA, ALAN, GRACE, NOW, planAgency } from './plans/plan-agency.ts';
 
-const NOW = '2025-11-24T15:00:00.000Z';
-const GRACE = 'U0GRACE';
-const ADA = 'U0ADA';
-const ALAN = 'U0ALAN';
 /** The production behaviour with the waits shrunk: 3 tries, backoff 5 ms then 10 ms; progress updates every 100 ms. */
 const FAST: PlanExecutionOptions = { backoffMs: 5, progressIntervalMs: 100, runner: 'runner-a' };
 
-function agency(): AgencyData {
-  const data = emptyAgency(
-    {
-      timezone: 'America/New_York',
-      people: [
-        { name: 'Grace Hopper', jira_account_id: 'acc-grace', slack_user_id: GRACE, pm: true },
-        { name: 'Ada Lovelace', jira_account_id: 'acc-ada', slack_user_id: ADA },
-        { name: 'Alan Turing', jira_account_id: 'acc-alan', slack_user_id: ALAN },
-      ],
-      projects: [{ key: 'SUBS', name: 'Subscriptions', type: 'scope', pm: 'Grace Hopper', slack_channel: 'C0SUBS' }],
-    },
-    NOW,
-  );
-  data.jira.projects = [{ id: '10001', key: 'SUBS', name: 'Subscriptions' }];
-  data.jira.users = [{ accountId: 'acc-grace', displayName: 'Grace Hopper', active: true }];
-  data.slack.users = [
-    { id: GRACE, name: 'grace', realName: 'Grace Hopper' },
-    { id: ADA, name: 'ada', realName: 'Ada Lovelace' },
-    { id: ALAN, name: 'alan', realName: 'Alan Turing' },
-  ];
-  data.slack.channels = [{ id: 'C0SUBS', name: 'subs', members: [GRACE, ADA, ALAN] }];
-  return data;
-}
 
 // ---- test actions: no side effects, a record of what ran when ---------------------------------------------------
 
@@ -120,7 +93,7 @@ interface World {
 }
 
 async function world(database: TestDatabase | { handle: DatabaseHandle }, sandbox?: Sandbox): Promise<World> {
-  const data = agency();
+  const data = planAgency();
   const clock = fixedClock(NOW);
   const box = sandbox ?? (await startSandbox(data, { clock }));
   const env = { ...box.env };

@@ -4,7 +4,7 @@ import type { types } from '@slack/bolt';
 import { planActions, summariseStep, type PeopleDirectory, type PlanAction } from '../../services/plans/actions/index.ts';
 import type { StoredPlan, StoredStep } from '../../services/plans/stored-plan.ts';
 import { ACTIONS, PLAN_BLOCKS, VIEWS } from '../ids.ts';
-import { clip, minutesText } from './plan-parts.ts';
+import { clip, minutesText, readPlanButtonValue } from './plan-parts.ts';
 
 type ModalView = types.ModalView;
 type KnownBlock = types.KnownBlock;
@@ -16,19 +16,11 @@ export interface PlanModalMetadata {
   stepId?: string;
 }
 
+/** The modal's private_metadata, read with the same checks as a plan button's value (it is the same shape, less `op`). */
 export function readPlanModalMetadata(raw: unknown): PlanModalMetadata | undefined {
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const v = JSON.parse(raw) as Record<string, unknown>;
-    if (typeof v !== 'object' || v === null || typeof v.planId !== 'string' || !Number.isInteger(v.version)) return undefined;
-    return {
-      planId: v.planId,
-      version: v.version as number,
-      ...(typeof v.stepId === 'string' ? { stepId: v.stepId } : {}),
-    };
-  } catch {
-    return undefined;
-  }
+  const value = readPlanButtonValue(raw);
+  if (!value) return undefined;
+  return { planId: value.planId, version: value.version, ...(value.stepId !== undefined ? { stepId: value.stepId } : {}) };
 }
 
 function plain(text: string): types.PlainTextElement {

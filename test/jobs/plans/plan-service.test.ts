@@ -18,43 +18,13 @@ import {
 } from '../../../src/jobs/plans/plan-service.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { openRuntime } from '../../../src/runtime.ts';
-import { emptyAgency, type AgencyData } from '../../../src/sandbox/agency-data.ts';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.ts';
 import type { StoredPlan } from '../../../src/services/plans/stored-plan.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../support/databases.ts';
 import { FAST_POLICY, shrunkSleep } from '../../support/job-harness.ts';
+import { ADA, ALAN, GRACE, NOW, planAgency } from './plan-agency.ts';
 
-const NOW = '2025-11-24T15:00:00.000Z'; // Monday 10:00 in New York
-const GRACE = 'U0GRACE'; // a PM
-const ADA = 'U0ADA'; // neither requester nor PM
-const ALAN = 'U0ALAN';
 
-function agency(): AgencyData {
-  const data = emptyAgency(
-    {
-      timezone: 'America/New_York',
-      people: [
-        { name: 'Grace Hopper', jira_account_id: 'acc-grace', slack_user_id: GRACE, pm: true },
-        { name: 'Ada Lovelace', jira_account_id: 'acc-ada', slack_user_id: ADA },
-        { name: 'Alan Turing', jira_account_id: 'acc-alan', slack_user_id: ALAN },
-      ],
-      projects: [{ key: 'SUBS', name: 'Subscriptions', type: 'scope', pm: 'Grace Hopper', slack_channel: 'C0SUBS' }],
-    },
-    NOW,
-  );
-  data.jira.projects = [{ id: '10001', key: 'SUBS', name: 'Subscriptions' }];
-  data.jira.users = [
-    { accountId: 'acc-grace', displayName: 'Grace Hopper', active: true },
-    { accountId: 'acc-ada', displayName: 'Ada Lovelace', active: true },
-  ];
-  data.slack.users = [
-    { id: GRACE, name: 'grace', realName: 'Grace Hopper' },
-    { id: ADA, name: 'ada', realName: 'Ada Lovelace' },
-    { id: ALAN, name: 'alan', realName: 'Alan Turing' },
-  ];
-  data.slack.channels = [{ id: 'C0SUBS', name: 'subs', members: [GRACE, ADA, ALAN] }];
-  return data;
-}
 
 interface World {
   sandbox: Sandbox;
@@ -62,7 +32,7 @@ interface World {
 }
 
 async function world(database: TestDatabase, options: { withOpenAi?: boolean } = {}): Promise<World> {
-  const data = agency();
+  const data = planAgency();
   const clock = fixedClock(NOW);
   const sandbox = await startSandbox(data, { clock, withOpenAi: options.withOpenAi });
   const env = { ...sandbox.env };
