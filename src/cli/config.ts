@@ -1,4 +1,5 @@
 // `pm-agents config check` and `pm-agents config sync`.
+import { systemClock } from '../clock.ts';
 import { loadConfig, summariseOrgConfig, type Env } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -22,7 +23,7 @@ export async function configCommand(sub: string | undefined, env: Env, _logger: 
   const database = await openDatabase({ databaseUrl: config.runtime.databaseUrl, pgliteDir: config.runtime.pgliteDir });
   try {
     await migrateToLatest(database.db);
-    const result = await syncOrgConfig(database.db, config.org, new Date());
+    const result = await syncOrgConfig(database.db, config.org, systemClock.now());
     console.log(`Synced ${config.runtime.configPath} into ${database.location}:`);
     for (const [what, counts] of Object.entries(result)) {
       console.log(`  ${what}: ${counts.upserted} in the file, ${counts.deactivated} no longer in it marked inactive`);

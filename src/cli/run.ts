@@ -68,7 +68,7 @@ export async function runCommand(args: RunArgs, env: Env, logger: Logger): Promi
         const task = cron.createTask(job.schedule, () => undefined, { timezone: runtime.config.timezone });
         const run = last.get(job.name);
         const lastText = run ? `${run.status} ${run.started_at.toISOString()}${run.error ? ` (${run.error.slice(0, 80)})` : ''}` : 'never';
-        const next = nextSlot(task, new Date(), 8 * 86_400_000, hasSecondsField(job.schedule));
+        const next = nextSlot(task, runtime.ctx.clock.now(), 8 * 86_400_000, hasSecondsField(job.schedule));
         console.log(`${job.name.padEnd(26)} ${job.schedule.padEnd(18)} next ${next?.toISOString() ?? '—'}  last ${lastText}`);
         console.log(`${''.padEnd(26)} ${job.description}`);
       }
