@@ -13,6 +13,15 @@ import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.ts';
 
 const exec = promisify(execFile);
 
+/**
+ * How a bench starts its child process: `node --import tsx`, plus a CPU profile of the child when
+ * `BENCH_CPU_PROF=<dir>` is set (open the .cpuprofile in Chrome DevTools or speedscope).
+ */
+export function childNodeArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return ['--import', 'tsx', ...(process.env.BENCH_EXTRA ? process.env.BENCH_EXTRA.split(' ') : []), ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
+}
+
 /** Slack's published limits, per minute: chat.postMessage ~1/s per channel with bursts (DMs are separate channels; we
  * cap the workspace at 600/min), users.lookupByEmail tier 3 (50+), conversations.open tier 3, files tier 2–4. */
 export const SLACK_LIMITS = { 'chat.postMessage': 600, 'users.lookupByEmail': 100, 'conversations.open': 100, 'files.getUploadURLExternal': 100, 'files.completeUploadExternal': 100 };
@@ -67,7 +76,7 @@ export async function benchEnvironment(data: AgencyData, latencyMs: number): Pro
     env,
     database: adminUrl ? 'postgres' : 'pglite',
     async runJob(job, asOf) {
-      const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'bench/job-process.ts', job, asOf], { env, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+      const { stdout } = await exec(process.execPath, [...childNodeArgs(), 'bench/job-process.ts', job, asOf], { env, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
       return JSON.parse(stdout.trim().split('\n').pop()!);
     },
     async close() {

@@ -4,8 +4,11 @@
 import { sql } from 'kysely';
 import type { PlanStatus, StepStatus, StoredStep } from '../services/plans/stored-plan.ts';
 import type { Db } from './database.ts';
-import { isPlanId, json, toStep } from './plan-rows.ts';
+import { isPlanId, json, toStep, type StepRowFields } from './plan-rows.ts';
 import type { PlanStepRow } from './schema.ts';
+
+/** A plan_steps row as to_jsonb gives it: timestamps as ISO text. */
+type PlanStepJson = StepRowFields & { started_at: string | null };
 
 /** A step the executor claimed, with what running it needs from its plan. */
 export interface ClaimedStep {
@@ -20,6 +23,10 @@ export interface ClaimedStep {
   hasMessage: boolean;
   /** Results of the plan's completed steps, by step id: what `{{steps.<id>.<field>}}` reads. */
   results: Record<string, unknown>;
+  /** What an earlier attempt saved (see StepMemory), null if nothing. */
+  checkpoint: Record<string, unknown> | null;
+  /** When the step's first attempt started. */
+  firstStartedAt: Date | null;
 }
 
 /**
@@ -32,71 +39,65 @@ export interface ClaimedStep {
  */
 export async function claimReadySteps(db: Db, planId: string | null, limit: number, runner: string, options: { staleAfterMs: number }): Promise<ClaimedStep[]> {
   if (limit <= 0 || (planId !== null && !isPlanId(planId))) return [];
-  type Claimed = PlanStepRow & {
-    previous_status: StepStatus;
-    previous_runner: string | null;
-    requester_slack_id: string;
-    requester_account_id: string | null;
-    has_message: boolean;
-    results: Record<string, unknown> | null;
-  };
-  const actor = `executor:${runner}`;
-  const { rows } = await sql<Claimed>`
-    with ready as (
-      select s.plan_id, s.step_id, s.status as previous_status, s.claimed_by as previous_runner,
-             p.requester_slack_id, p.requester_account_id, p.message_ts is not null as has_message
-      from plan_steps s
-      join plans p on p.id = s.plan_id
-      where p.status in ('approved', 'executing')
-        and (${planId}::bigint is null or s.plan_id = ${planId}::bigint)
-        and (
-          (s.status = 'pending' and not exists (
-            select 1 from jsonb_array_elements_text(s.depends_on) as d(dep)
-            join plan_steps b on b.plan_id = s.plan_id and b.step_id = d.dep
-            where b.status not in ('completed', 'skipped')))
-          or (s.status = 'running' and s.waiting_on is null
-              and s.claimed_at < now() - make_interval(secs => ${options.staleAfterMs / 1000}))
-        )
-      order by s.plan_id, s.position
-      limit ${limit}
-      for update of s skip locked
-    ), claimed as (
-      update plan_steps u
-      set status = 'running', claimed_by = ${runner}, claimed_at = now(), started_at = coalesce(u.started_at, now()),
-          attempts = u.attempts + 1, error = null
-      from ready
-      where u.plan_id = ready.plan_id and u.step_id = ready.step_id
-      returning u.*, ready.previous_status, ready.previous_runner, ready.requester_slack_id, ready.requester_account_id,
-        ready.has_message
-    ), started as (
-      -- A plan row another transaction holds (a second executor starting it now) is left to that one.
-      update plans set status = 'executing', updated_at = now()
-      where id in (select id from plans where id in (select plan_id from claimed) and status = 'approved' for no key update skip locked)
-      returning id
-    ), recorded as (
-      insert into plan_events (plan_id, step_id, actor, kind, detail)
-      select id, null, ${actor}, 'plan_started', '{}'::jsonb from started
-      union all
-      select plan_id, step_id, ${actor},
-        case when previous_status = 'running' then 'step_reclaimed' else 'step_started' end,
-        case when previous_status = 'running' then jsonb_build_object('from', previous_runner, 'attempt', attempts)
-             else jsonb_build_object('attempt', attempts) end
-      from claimed
-    )
-    select claimed.*,
-      (select jsonb_object_agg(r.step_id, r.result) from plan_steps r
-        where r.plan_id = claimed.plan_id and r.status = 'completed' and r.result is not null) as results
-    from claimed
-    order by claimed.plan_id, claimed.position`.execute(db);
-  return rows.map((r) => ({
-    planId: String(r.plan_id),
-    step: toStep(r),
-    idempotencyKey: r.idempotency_key,
+  // pm_claim_plan_steps (migrations/0007_plan_queue_functions.ts) holds the statement: PostgreSQL keeps its plan.
+  const { rows } = await sql<ClaimRow>`
+    select * from pm_claim_plan_steps(${planId}::bigint, ${limit}::integer, ${runner}::text, ${options.staleAfterMs / 1000}::double precision)`.execute(db);
+  return rows.map(toClaimed);
+}
+
+/** A row of pm_claim_plan_steps. */
+interface ClaimRow {
+  step: PlanStepJson;
+  previous_status: StepStatus;
+  previous_runner: string | null;
+  requester_slack_id: string;
+  requester_account_id: string | null;
+  has_message: boolean;
+  results: Record<string, unknown> | null;
+}
+
+function toClaimed({ step, ...r }: ClaimRow): ClaimedStep {
+  return {
+    planId: String(step.plan_id),
+    step: toStep(step),
+    idempotencyKey: step.idempotency_key,
     reclaimedFrom: r.previous_status === 'running' ? r.previous_runner : null,
     requester: { slackUserId: r.requester_slack_id, accountId: r.requester_account_id },
     hasMessage: r.has_message,
     results: r.results ?? {},
-  }));
+    checkpoint: step.checkpoint,
+    firstStartedAt: step.started_at === null ? null : new Date(step.started_at),
+  };
+}
+
+/** An update of a step that changes it only while this runner holds it (running, claimed by this runner). */
+function heldStep(db: Db, planId: string, stepId: string, runner: string) {
+  return db.updateTable('plan_steps').where('plan_id', '=', planId).where('step_id', '=', stepId).where('status', '=', 'running').where('claimed_by', '=', runner);
+}
+
+/**
+ * Saves a running step's checkpoint, replacing the one before. Only the runner holding the step may: returns false
+ * (nothing written) when the step is no longer this runner's.
+ */
+export async function saveStepCheckpoint(db: Db, planId: string, stepId: string, runner: string, checkpoint: Record<string, unknown>): Promise<boolean> {
+  const row = await heldStep(db, planId, stepId, runner)
+    .set({ checkpoint: json(checkpoint), claimed_at: sql<Date>`now()` })
+    .returning('step_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether a step other than this one (of any plan) has `value` as its result's `field`. */
+export async function isResultOfAnotherStep(db: Db, planId: string, stepId: string, field: string, value: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('plan_steps')
+    .select('step_id')
+    .where('result', 'is not', null)
+    .where(sql<string>`result ->> ${field}`, '=', value)
+    .where((eb) => eb.not(eb.and([eb('plan_id', '=', planId), eb('step_id', '=', stepId)])))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -104,13 +105,8 @@ export async function claimReadySteps(db: Db, planId: string | null, limit: numb
  * or undefined when the step is no longer this runner's (taken over, or settled by a person).
  */
 export async function recordAttempt(db: Db, planId: string, stepId: string, runner: string): Promise<number | undefined> {
-  const row = await db
-    .updateTable('plan_steps')
+  const row = await heldStep(db, planId, stepId, runner)
     .set((eb) => ({ attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` }))
-    .where('plan_id', '=', planId)
-    .where('step_id', '=', stepId)
-    .where('status', '=', 'running')
-    .where('claimed_by', '=', runner)
     .returning('attempts')
     .executeTakeFirst();
   return row?.attempts;
@@ -125,34 +121,46 @@ export interface StepFinish {
   error?: string | null;
   /** Recorded with it (default: step_completed / step_failed by the executor). */
   event?: { actor: string; kind: string; detail: Record<string, unknown> };
+  /** Claims up to `limit` ready steps for the same runner in the same round trip (see claimReadySteps). */
+  claim?: { limit: number; planId: string | null; staleAfterMs: number };
 }
 
-export type FinishedStep = { recorded: false } | { recorded: true; planStatus: PlanStatus; rollbackRequested: boolean };
+export type FinishedStep =
+  | { recorded: false }
+  | {
+      recorded: true;
+      planStatus: PlanStatus;
+      rollbackRequested: boolean;
+      /**
+       * Whether the plan needs settling (plan-settlement.ts): a step failed, or it is still marked approved. A plan
+       * with nothing left to run and no failure was completed here already (planStatus says so).
+       */
+      needsSettling: boolean;
+      /** The steps claimed with it (`claim`). */
+      claimed: ClaimedStep[];
+    };
 
 /**
- * Records how a step this runner holds ended, with its event — one statement, holding the plan's row lock while it
- * runs, so a cancel is either seen here (its status comes back) or sees this step done. `recorded: false` (nothing
- * changed) when the step is no longer this runner's: another executor took it over, and its own attempt decides.
+ * Records how a step this runner holds ended, with its event, holding the plan's row lock while it runs, so a cancel
+ * is either seen here (its status comes back) or sees this step done. Still under the lock it completes the plan when
+ * nothing is left and nothing failed, or says whether the plan needs settling (of two last steps ending at once, the
+ * second to take the lock sees both); then claims the next ready steps when asked. One round trip
+ * (pm_finish_plan_step, migrations/0007_plan_queue_functions.ts). `recorded: false` (nothing changed, nothing
+ * claimed) when the step is no longer this runner's: another executor took it over, and its own attempt decides.
  */
 export async function finishStep(db: Db, finish: StepFinish): Promise<FinishedStep> {
   const result = finish.result === undefined || finish.result === null ? null : json(finish.result);
   const event = finish.event ?? { actor: `executor:${finish.runner}`, kind: finish.status === 'completed' ? 'step_completed' : 'step_failed', detail: {} };
-  const { rows } = await sql<{ status: PlanStatus; rollback_requested: boolean; recorded: boolean }>`
-    with plan as (
-      select id, status, rollback_requested from plans where id = ${finish.planId}::bigint for no key update
-    ), done as (
-      update plan_steps
-      set status = ${finish.status}, result = ${result}::jsonb, error = ${finish.error ?? null}, finished_at = now(), waiting_on = null
-      where plan_id = (select id from plan) and step_id = ${finish.stepId} and status = 'running' and claimed_by = ${finish.runner}
-      returning plan_id, step_id
-    ), recorded as (
-      insert into plan_events (plan_id, step_id, actor, kind, detail)
-      select plan_id, step_id, ${event.actor}, ${event.kind}, ${json(event.detail)}::jsonb from done
-    )
-    select plan.status, plan.rollback_requested, exists (select 1 from done) as recorded from plan`.execute(db);
+  if (!isPlanId(finish.planId)) return { recorded: false };
+  const claim = finish.claim ?? { limit: 0, planId: null, staleAfterMs: 0 };
+  const claimPlan = claim.planId !== null && isPlanId(claim.planId) ? claim.planId : null;
+  const { rows } = await sql<{ recorded: boolean; plan_status: PlanStatus; rollback_requested: boolean; needs_settling: boolean; claimed: ClaimRow[] }>`
+    select * from pm_finish_plan_step(${finish.planId}::bigint, ${finish.stepId}::text, ${finish.runner}::text, ${finish.status}::text,
+      ${result}::jsonb, ${finish.error ?? null}::text, ${event.actor}::text, ${event.kind}::text, ${json(event.detail)}::jsonb,
+      ${Math.max(0, claim.limit)}::integer, ${claimPlan}::bigint, ${claim.staleAfterMs / 1000}::double precision)`.execute(db);
   const row = rows[0];
   if (!row?.recorded) return { recorded: false };
-  return { recorded: true, planStatus: row.status, rollbackRequested: row.rollback_requested };
+  return { recorded: true, planStatus: row.plan_status, rollbackRequested: row.rollback_requested, needsSettling: row.needs_settling, claimed: row.claimed.map(toClaimed) };
 }
 
 /** Locks the plan's row (see lockPlan) and reads only its status and whether a cancel asked for rollback. */
@@ -177,15 +185,7 @@ export async function planStatus(db: Db, planId: string): Promise<PlanStatus | u
 
 /** A manual step now waits for `waitingOn` (a person) to press Done; no executor holds it any more. */
 export async function markStepWaiting(db: Db, planId: string, stepId: string, runner: string, waitingOn: string): Promise<boolean> {
-  const row = await db
-    .updateTable('plan_steps')
-    .set({ waiting_on: waitingOn, claimed_by: null, claimed_at: null })
-    .where('plan_id', '=', planId)
-    .where('step_id', '=', stepId)
-    .where('status', '=', 'running')
-    .where('claimed_by', '=', runner)
-    .returning('step_id')
-    .executeTakeFirst();
+  const row = await heldStep(db, planId, stepId, runner).set({ waiting_on: waitingOn, claimed_by: null, claimed_at: null }).returning('step_id').executeTakeFirst();
   return row !== undefined;
 }
 

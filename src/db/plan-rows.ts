@@ -11,7 +11,10 @@ export function isPlanId(id: string): boolean {
 /** jsonb parameters go as JSON text: PostgreSQL refuses a raw JS array (PGlite would take it). */
 export const json = (value: unknown): string => JSON.stringify(value);
 
-export function toStep(row: PlanStepRow): StoredStep {
+/** What toStep reads of a plan_steps row (timestamps but undone_at only as set or not). */
+export type StepRowFields = Omit<PlanStepRow, 'claimed_at' | 'started_at' | 'finished_at' | 'undone_at'> & { undone_at: unknown };
+
+export function toStep(row: StepRowFields): StoredStep {
   const step: StoredStep = {
     id: row.step_id,
     title: row.title,

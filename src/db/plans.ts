@@ -48,6 +48,8 @@ function stepValues(planId: string, steps: readonly PlanStep[], keyOf: (stepId: 
     owner: s.owner,
     needs: s.needs === undefined ? null : json(s.needs),
     status: 'pending' as const,
+    // Every step starts pending, so it waits for each of its dependencies; a trigger counts them down.
+    waiting_for: new Set(s.depends_on).size,
     idempotency_key: keyOf(s.id),
   }));
 }

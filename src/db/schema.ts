@@ -146,6 +146,10 @@ export interface PlanStepsTable {
   started_at: Date | null;
   finished_at: Date | null;
   undone_at: Date | null;
+  /** Dependencies not yet completed or skipped (kept by a trigger): a pending step with none is ready. */
+  waiting_for: Generated<number>;
+  /** What the running attempt saved for a retry (see StepMemory). */
+  checkpoint: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface PlanEventsTable {

@@ -5,12 +5,12 @@
 // whose runner died, and each step's idempotency key keeps its side effects from happening twice.
 import { manualStepDm } from '../bot/blocks/plan.ts';
 import type { Db } from '../db/database.ts';
-import { appendPlanEvent, claimReadySteps, finishStep, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, type ClaimedStep } from '../db/plans.ts';
+import { appendPlanEvent, claimReadySteps, finishStep, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, type ClaimedStep, type FinishedStep } from '../db/plans.ts';
 import { executeStep, planActions, StepInputError, type ActionRegistry } from '../services/plans/actions/index.ts';
 import type { StoredPlan, StoredStep } from '../services/plans/stored-plan.ts';
 import type { JobContext, JobDefinition } from './job.ts';
 import type { OutgoingMessage, Recipient } from './notifier.ts';
-import { actionContextFor, errorText, undoSteps } from './plans/action-context.ts';
+import { actionContextFor, errorText, rowStepMemory, StepTakenOverError, undoSteps } from './plans/action-context.ts';
 import { settlePlan } from './plans/plan-settlement.ts';
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressMessages } from './plans/progress-message.ts';
 import { RUNNER_ID } from './run-job.ts';
@@ -88,8 +88,6 @@ class PlanRun {
   private readonly plans = new Set<string>();
   /** Plans with a Slack message: only those are refreshed. */
   private readonly shown = new Set<string>();
-  /** Steps of each plan this run is running now. */
-  private readonly inFlight = new Map<string, number>();
   private readonly actor: string;
   readonly progress: ProgressMessages;
 
@@ -109,11 +107,30 @@ class PlanRun {
     if (this.shown.has(planId)) this.progress.touch(planId);
   }
 
+  /** Slots taken: steps running in this run, and slots reserved for a claim under way. */
+  private inUse = 0;
+
+  /** Slots free for more steps. */
+  free(): number {
+    return Math.max(0, this.settings.concurrency - this.inUse);
+  }
+
   async claim(planId: string | null, limit: number): Promise<ClaimedStep[]> {
-    const claimed = await claimReadySteps(this.db, planId, limit, this.settings.runner, { staleAfterMs: this.settings.staleAfterMs });
+    this.inUse += limit;
+    let claimed: ClaimedStep[];
+    try {
+      claimed = await claimReadySteps(this.db, planId, limit, this.settings.runner, { staleAfterMs: this.settings.staleAfterMs });
+    } finally {
+      this.inUse -= limit;
+    }
+    return this.adopt(claimed);
+  }
+
+  /** Takes claimed steps on: each holds a slot until its run ends. */
+  private adopt(claimed: ClaimedStep[]): ClaimedStep[] {
+    this.inUse += claimed.length;
     for (const c of claimed) {
       this.plans.add(c.planId);
-      this.inFlight.set(c.planId, (this.inFlight.get(c.planId) ?? 0) + 1);
       if (c.hasMessage) this.shown.add(c.planId);
       this.summary.plans = this.plans.size;
       this.summary.stepsStarted += 1;
@@ -126,97 +143,112 @@ class PlanRun {
     return claimed;
   }
 
-  /** Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. */
-  async run(claimed: ClaimedStep): Promise<void> {
+  /**
+   * Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. A step that completes
+   * claims the next ready steps with its end (`next`, already adopted): `claimedNext` false means it did not, and
+   * what its end made ready is for the caller to claim.
+   */
+  async run(claimed: ClaimedStep, planFilter: string | null): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
     const { planId, step } = claimed;
-    const ended = { counted: false };
     try {
-      if (step.action === 'manual') await this.waitForPerson(claimed);
-      else await this.execute(claimed, ended);
+      if (step.action === 'manual') {
+        await this.waitForPerson(claimed);
+        return { next: [], claimedNext: false };
+      }
+      return await this.execute(claimed, planFilter);
     } catch (err) {
       // A database or Slack failure outside the action: the claim goes stale and another run takes the step over.
       this.ctx.logger.error({ plan: planId, step: step.id, err: errorText(err) }, 'plan executor: step could not be run');
+      return { next: [], claimedNext: false };
     } finally {
-      if (!ended.counted) this.stepEnded(planId);
+      this.inUse -= 1;
       this.touch(planId);
     }
   }
 
-  /** One of this run's steps of the plan ended; how many are still running. */
-  private stepEnded(planId: string): number {
-    const left = (this.inFlight.get(planId) ?? 1) - 1;
-    this.inFlight.set(planId, left);
-    return left;
-  }
-
-  /**
-   * After a step's end is recorded: the plan is settled under its lock when the step failed, or when it was this
-   * run's last running step of the plan. Counting down right after the record (no await in between) makes the last
-   * one see every other's end; of two runs whose last steps end at once, the second settlement sees both.
-   */
-  private async settleAfter(planId: string, failed: boolean, ended: { counted: boolean }): Promise<void> {
-    ended.counted = true;
-    const left = this.stepEnded(planId);
-    if (failed || left === 0) await settlePlan(this.db, planId, this.actor);
-  }
-
-  private async execute(claimed: ClaimedStep, ended: { counted: boolean }): Promise<void> {
+  private async execute(claimed: ClaimedStep, planFilter: string | null): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
     const { runner, tries, backoffMs, registry } = this.settings;
     const { planId, step } = claimed;
     const triedBefore = step.attempts - 1;
     // A step taken over after its runner used every try still gets one: its last try may not have finished.
     const limit = Math.max(tries, step.attempts);
-    const actionCtx = actionContextFor(this.ctx, { id: planId, requester: claimed.requester }, claimed.idempotencyKey);
     let attempt = step.attempts;
+    let checkpoint = claimed.checkpoint;
     for (;;) {
+      const memory = rowStepMemory(this.db, planId, { stepId: step.id, runner, attempt, checkpoint, firstStartedAt: claimed.firstStartedAt });
+      const actionCtx = actionContextFor(this.ctx, { id: planId, requester: claimed.requester }, claimed.idempotencyKey, memory);
       let outcome: { result: Record<string, unknown> } | { error: unknown };
       try {
         outcome = { result: asResult(await executeStep(step, claimed.results, actionCtx, registry)) };
       } catch (err) {
         outcome = { error: err };
       }
-      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt, ended);
+      checkpoint = memory.saved === null ? null : { ...memory.saved };
+      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt, planFilter);
+      if (outcome.error instanceof StepTakenOverError) return this.lose(planId, step.id);
 
       const error = errorText(outcome.error);
-      if (outcome.error instanceof StepInputError || attempt >= limit) return this.fail(claimed, error, attempt, ended);
+      if (outcome.error instanceof StepInputError || attempt >= limit) return this.fail(claimed, error, attempt);
       const waitMs = backoffMs * 2 ** Math.max(0, attempt - 1 - triedBefore);
       this.summary.retries += 1;
       await appendPlanEvent(this.db, { planId, stepId: step.id, actor: this.actor, kind: 'step_retry', detail: { attempt, error, wait_ms: waitMs } });
       this.touch(planId);
       await this.settings.sleep(waitMs);
-      if ((await planStatus(this.db, planId)) === 'cancelled') return this.fail(claimed, `${error} (not tried again: the plan was cancelled)`, attempt, ended);
+      if ((await planStatus(this.db, planId)) === 'cancelled') return this.fail(claimed, `${error} (not tried again: the plan was cancelled)`, attempt);
       const next = await recordAttempt(this.db, planId, step.id, runner);
       if (next === undefined) return this.lose(planId, step.id);
       attempt = next;
     }
   }
 
-  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number, ended: { counted: boolean }): Promise<void> {
+  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number, planFilter: string | null): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
     const { planId, step } = claimed;
-    const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'completed', result, event: { actor: this.actor, kind: 'step_completed', detail: { attempts: attempt, result } } });
+    // This step's slot, and every free one, go to the steps its end claims.
+    const extra = this.free();
+    this.inUse += extra;
+    let end: FinishedStep;
+    try {
+      end = await finishStep(this.db, {
+        planId,
+        stepId: step.id,
+        runner: this.settings.runner,
+        status: 'completed',
+        result,
+        event: { actor: this.actor, kind: 'step_completed', detail: { attempts: attempt, result } },
+        claim: { limit: 1 + extra, planId: planFilter, staleAfterMs: this.settings.staleAfterMs },
+      });
+    } finally {
+      this.inUse -= extra;
+    }
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.completed += 1;
-    const settling = this.settleAfter(planId, false, ended);
+    const next = this.adopt(end.claimed);
+    // Settled under the plan's lock when the end made a difference (the finish said so, under the same lock).
+    const settling = end.needsSettling ? settlePlan(this.db, planId, this.actor) : Promise.resolve(undefined);
     // Cancelled with rollback while this step ran: what it just did is undone too.
     if (end.planStatus === 'cancelled' && end.rollbackRequested) {
       const plan = await getPlan(this.db, planId);
       if (plan) await undoSteps(this.ctx, this.db, plan, plan.steps.filter((s) => s.id === step.id), this.actor, this.settings.registry);
     }
     await settling;
+    // A settlement may change what is ready: then the caller claims again.
+    return { next, claimedNext: !end.needsSettling };
   }
 
-  private async fail(claimed: ClaimedStep, error: string, attempt: number, ended: { counted: boolean }): Promise<void> {
+  private async fail(claimed: ClaimedStep, error: string, attempt: number): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
     const { planId, step } = claimed;
     const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'failed', error, event: { actor: this.actor, kind: 'step_failed', detail: { attempts: attempt, error } } });
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.failed += 1;
     this.ctx.logger.warn({ plan: planId, step: step.id, attempts: attempt, error }, 'plan step failed');
-    await this.settleAfter(planId, true, ended);
+    if (end.needsSettling) await settlePlan(this.db, planId, this.actor);
+    return { next: [], claimedNext: false };
   }
 
-  private lose(planId: string, stepId: string): void {
+  private lose(planId: string, stepId: string): { next: ClaimedStep[]; claimedNext: boolean } {
     this.summary.lost += 1;
     this.ctx.logger.warn({ plan: planId, step: stepId }, 'plan executor: the step was taken over by another runner; its result there decides');
+    return { next: [], claimedNext: false };
   }
 
   /** A manual step: DM its owner a Done button (once per step, through the ledger), then let it wait. */
@@ -237,7 +269,10 @@ class PlanRun {
       sent = await notifier.send(message({ channel: plan.requester.slackUserId }, `${manualStepDmKey(planId, step.id)}:requester`));
       waitingOn = plan.requester.slackUserId;
     }
-    if (!(await markStepWaiting(this.db, planId, step.id, this.settings.runner, waitingOn))) return this.lose(planId, step.id);
+    if (!(await markStepWaiting(this.db, planId, step.id, this.settings.runner, waitingOn))) {
+      this.lose(planId, step.id);
+      return;
+    }
     this.summary.waiting += 1;
     await appendPlanEvent(this.db, { planId, stepId: step.id, actor: this.actor, kind: 'step_waiting', detail: { waiting_on: waitingOn, dm: sent.status } });
   }
@@ -259,30 +294,37 @@ export async function executePlans(ctx: JobContext, options: PlanExecutionOption
     sleep: options.sleep ?? sleepFor,
   };
   const run = new PlanRun(ctx, settings);
+  const planFilter = options.planId ?? null;
   const running = new Set<Promise<void>>();
   // Asked about one plan (a click just approved, resumed or settled it): its message shows where it stands now.
   if (options.planId && isPlanId(options.planId)) run.progress.touch(options.planId);
-  // Steps that ended so far: one ending while a claim was under way may have made steps ready that claim missed.
-  let ended = 0;
+  // Ends whose successors nobody has claimed yet (a step that failed, waits for a person, …), and a way to wake the
+  // loop below for them or when nothing runs any more. A step that completes claims its successors itself.
+  let unclaimedEnds = 0;
+  let wake: () => void = () => {};
+  const launch = (claimed: ClaimedStep): void => {
+    const task: Promise<void> = run.run(claimed, planFilter).then(({ next, claimedNext }) => {
+      running.delete(task);
+      for (const c of next) launch(c);
+      if (!claimedNext) unclaimedEnds += 1;
+      if (!claimedNext || running.size === 0) wake();
+    });
+    running.add(task);
+  };
   try {
     for (;;) {
-      const free = settings.concurrency - running.size;
-      const endedBefore = ended;
-      const claimed = free > 0 ? await run.claim(options.planId ?? null, free) : [];
-      for (const c of claimed) {
-        const task: Promise<void> = run.run(c).finally(() => {
-          running.delete(task);
-          ended += 1;
-        });
-        running.add(task);
-      }
-      if (ended !== endedBefore) continue;
+      const before = unclaimedEnds;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const free = run.free();
+      for (const c of free > 0 ? await run.claim(planFilter, free) : []) launch(c);
+      // An end while the claim was under way may have made steps ready that it missed.
+      if (unclaimedEnds !== before) continue;
       if (running.size === 0) break;
-      // Nothing more is ready until a running step ends (or every slot is taken): wait for one.
-      if (claimed.length < free || running.size >= settings.concurrency) await Promise.race(running);
+      await woken;
     }
   } finally {
-    await Promise.all(running);
+    // Steps still running (the loop stopped on an error) end first; their ends may start no new ones then.
+    while (running.size > 0) await Promise.all(running);
     await run.progress.flush();
   }
   return run.summary;

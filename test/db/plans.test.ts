@@ -5,12 +5,15 @@ import {
   appendPlanEvent,
   claimMessageRefresh,
   claimReadySteps,
+  completeWaitingStep,
   finishStep,
   getPlan,
   insertPlan,
+  markStepWaiting,
   planEvents,
   plansOf,
   setPlanStatus,
+  skipSteps,
   updatePlanSteps,
 } from '../../src/db/plans.ts';
 import type { PlanStep } from '../../src/services/plans/plan.ts';
@@ -87,7 +90,7 @@ describe.each(testEngines())('plan storage on %s', (engine) => {
     expect(await claim(db, draft, 10, 'runner-1')).toEqual([]);
 
     expect((await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-2', status: 'completed', result: {} })).recorded).toBe(false);
-    expect(await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-1', status: 'completed', result: { ok: 1 } })).toEqual({ recorded: true, planStatus: 'executing', rollbackRequested: false });
+    expect(await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-1', status: 'completed', result: { ok: 1 } })).toEqual({ recorded: true, planStatus: 'executing', rollbackRequested: false, needsSettling: false, claimed: [] });
     expect((await getPlan(db, id))!.steps[0]).toMatchObject({ status: 'completed', result: { ok: 1 } });
     expect(await claim(db, id, 10, 'runner-1')).toEqual([]);
     await finishStep(db, { planId: id, stepId: 'b', runner: 'runner-1', status: 'completed', result: null });
@@ -102,6 +105,54 @@ describe.each(testEngines())('plan storage on %s', (engine) => {
       ['step_completed', 'b', 'executor:runner-1'],
       ['step_started', 'c', 'executor:runner-1'],
     ]);
+  });
+
+  it('claims, with a step’s end, the steps it made ready, and completes the plan with its last step', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c'])]);
+    const [a] = await claim(db, id, 10, 'runner-1');
+    const nextClaim = { limit: 5, planId: id, staleAfterMs: 60_000 };
+    const afterA = await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-1', status: 'completed', result: { key: 'SUBS-1' }, claim: nextClaim });
+    expect(afterA).toMatchObject({ recorded: true, planStatus: 'executing', needsSettling: false });
+    if (!afterA.recorded) throw new Error('not recorded');
+    // b and c wait for a only; d still waits for them. What a step reads of earlier results comes with its claim.
+    expect(afterA.claimed.map((c) => [c.step.id, c.step.status, c.step.attempts, c.results])).toEqual([
+      ['b', 'running', 1, { a: { key: 'SUBS-1' } }],
+      ['c', 'running', 1, { a: { key: 'SUBS-1' } }],
+    ]);
+    expect(a!.step.id).toBe('a');
+
+    const afterB = await finishStep(db, { planId: id, stepId: 'b', runner: 'runner-1', status: 'completed', result: {}, claim: nextClaim });
+    expect(afterB.recorded && afterB.claimed).toEqual([]);
+    const afterC = await finishStep(db, { planId: id, stepId: 'c', runner: 'runner-1', status: 'completed', result: {}, claim: nextClaim });
+    expect(afterC.recorded && afterC.claimed.map((c) => c.step.id)).toEqual(['d']);
+    const afterD = await finishStep(db, { planId: id, stepId: 'd', runner: 'runner-1', status: 'completed', result: {}, claim: nextClaim });
+    expect(afterD).toMatchObject({ recorded: true, planStatus: 'completed', needsSettling: false, claimed: [] });
+    const plan = await getPlan(db, id);
+    expect(plan).toMatchObject({ status: 'completed' });
+    const { rows } = await sql<{ finished: boolean }>`select finished_at is not null as finished from plans where id = ${id}::bigint`.execute(db);
+    expect(rows[0]!.finished).toBe(true);
+    expect((await planEvents(db, id)).map((e) => e.kind).slice(-2)).toEqual(['step_completed', 'plan_completed']);
+  });
+
+  it('says a plan needs settling after a failed step, and never completes a plan with one', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a', [], { on_failure: 'continue' }), step('b')]);
+    await claim(db, id, 10, 'runner-1');
+    expect(await finishStep(db, { planId: id, stepId: 'a', runner: 'runner-1', status: 'failed', error: 'Jira said no' })).toMatchObject({ recorded: true, needsSettling: true });
+    expect(await finishStep(db, { planId: id, stepId: 'b', runner: 'runner-1', status: 'completed', result: {} })).toMatchObject({ recorded: true, planStatus: 'executing', needsSettling: true });
+    expect((await getPlan(db, id))!.status).toBe('executing');
+  });
+
+  it('counts a skipped dependency as done, and a person’s Done on a manual step frees the steps after it', async () => {
+    const { db } = test();
+    const id = await storePlan(db, [step('a'), step('b'), step('c', ['a', 'b'])]);
+    await claim(db, id, 1, 'runner-1');
+    await skipSteps(db, id, ['b'], 'skipped by Grace');
+    expect((await claim(db, id, 10, 'runner-1')).map((c) => c.step.id)).toEqual([]);
+    await markStepWaiting(db, id, 'a', 'runner-1', 'U0GRACE');
+    expect(await completeWaitingStep(db, id, 'a', { done_by: 'U0GRACE' })).toBe(true);
+    expect((await claim(db, id, 10, 'runner-1')).map((c) => c.step.id)).toEqual(['c']);
   });
 
   it('does not claim steps of a paused plan', async () => {
@@ -179,5 +230,20 @@ describe.skipIf(pgSkip !== null)(`claiming steps on one PostgreSQL from two conn
     expect(firstClaimed).toHaveLength(4);
     expect(secondClaimed).toHaveLength(6);
     expect(new Set([...firstClaimed, ...secondClaimed]).size).toBe(10);
+  });
+
+  it('completes a plan exactly once when its last two steps end at the same moment in two executors', async () => {
+    for (let round = 0; round < 10; round++) {
+      const id = await storePlan(database.db, [step('a'), step('b')]);
+      await claim(database.db, id, 1, 'runner-a');
+      await claim(second.db, id, 1, 'runner-b');
+      const ends = await Promise.all([
+        finishStep(database.db, { planId: id, stepId: 'a', runner: 'runner-a', status: 'completed', result: {} }),
+        finishStep(second.db, { planId: id, stepId: 'b', runner: 'runner-b', status: 'completed', result: {} }),
+      ]);
+      expect(ends.map((e) => e.recorded && e.planStatus).sort()).toEqual(['completed', 'executing']);
+      expect((await getPlan(database.db, id))!.status).toBe('completed');
+      expect((await planEvents(database.db, id)).filter((e) => e.kind === 'plan_completed')).toHaveLength(1);
+    }
   });
 });

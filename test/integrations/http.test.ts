@@ -43,6 +43,13 @@ server.route('GET', '/api/start-at', (req) => {
   const values = [startAt, startAt + 1].filter((n) => n < 5);
   return { body: { startAt, maxResults: 50, total: 5, values } };
 });
+// Redirects: a renamed resource (301), a temporary move that keeps the method (307), a "see other" after a POST (303),
+// one to another host, and a loop.
+server.route('GET', '/api/old-things', () => ({ status: 301, headers: { location: '/api/things' } }));
+server.route('POST', '/api/moved-echo', () => ({ status: 307, headers: { location: `${server.url}/api/echo?moved=1` } }));
+server.route('POST', '/api/create-then-see', () => ({ status: 303, headers: { location: 'things' } }));
+server.route('GET', '/api/elsewhere', () => ({ status: 302, headers: { location: 'http://attacker.invalid/collect' } }));
+server.route('GET', '/api/loop', () => ({ status: 302, headers: { location: '/api/loop' } }));
 server.route('GET', '/api/gh', (req) => {
   const page = Number(req.query.get('page') ?? 1);
   const link = page < 3 ? `<${server.url}/api/gh?page=${page + 1}>; rel="next", <${server.url}/api/gh?page=3>; rel="last"` : `<${server.url}/api/gh?page=1>; rel="first"`;
@@ -215,6 +222,37 @@ describe('HTTP policy', () => {
   it('refuses to send its token to another host', async () => {
     const { http } = client();
     await expect(http.get('http://example.invalid/steal')).rejects.toThrow(/refusing to send a request to another host/);
+  });
+});
+
+describe('redirects', () => {
+  it('follows a same-host 301 for a GET, with the token', async () => {
+    const { http } = client();
+    await expect(http.get('/old-things')).resolves.toEqual({ things: [1, 2, 3] });
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/old-things', '/api/things']);
+    expect(server.requests[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('repeats a POST with its body on a 307, and continues with a GET after a 303', async () => {
+    const { http } = client();
+    const moved = await http.post<{ got: unknown; query: Record<string, string> }>('/moved-echo', { a: 1 });
+    expect(moved).toEqual({ got: { a: 1 }, query: { moved: '1' } });
+    await expect(http.post('/create-then-see', { b: 2 })).resolves.toEqual({ things: [1, 2, 3] });
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/moved-echo', 'POST /api/echo', 'POST /api/create-then-see', 'GET /api/things']);
+  });
+
+  it('does not follow a redirect to another host, and says so', async () => {
+    const { http } = client();
+    const err = await http.get('/elsewhere').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).message).toContain('redirected to another host (attacker.invalid); not followed');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('stops a redirect loop after 5 hops', async () => {
+    const { http } = client();
+    await expect(http.get('/loop')).rejects.toThrow('more than 5 redirects');
+    expect(server.requests).toHaveLength(6);
   });
 });
 

@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { claimReadySteps, getPlan, insertPlan, planEvents } from '../../src/db/plans.ts';
 import type { JobContext } from '../../src/jobs/job.ts';
 import { executePlans, planExecutorJob, type PlanExecutionOptions } from '../../src/jobs/plan-executor.ts';
-import { actionContextFor } from '../../src/jobs/plans/action-context.ts';
+import { actionContextFor, rowStepMemory } from '../../src/jobs/plans/action-context.ts';
 import { approvePlan, attachPlanMessage, cancelPlan, completeManualStep, createPlanFromRequest, pausePlan, resumePlan, skipStep } from '../../src/jobs/plans/plan-service.ts';
 import { findJob } from '../../src/jobs/registry.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -160,8 +160,11 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     expect((await approvePlan(w.ctx, id, GRACE, 1)).ok).toBe(true);
     const createdBefore = w.sandbox.jira.createdIssues.length;
 
+    const searchesBefore = w.sandbox.jira.requestsTo('/rest/api/3/search/jql').length;
     const first = await executePlans(w.ctx, { ...FAST, planId: id });
     expect(first).toMatchObject({ completed: 6, failed: 0, waiting: 1 });
+    // Every step ran at its first try: no idempotency lookups.
+    expect(w.sandbox.jira.requestsTo('/rest/api/3/search/jql').length).toBe(searchesBefore);
 
     const created = w.sandbox.jira.createdIssues.slice(createdBefore);
     expect(created.map((i) => i.issueType)).toEqual(['Epic', 'Task', 'Task', 'Task']);
@@ -211,7 +214,10 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
   it('tries a failing step 3 times with backoff, and succeeds when Jira recovers', async () => {
     const id = await approvedPlan(w.ctx, [jiraIssue('flaky', 'Flaky create')]);
     w.sandbox.jira.inject({ status: 500, times: 2, match: (r) => r.method === 'POST' && r.path === '/rest/api/3/issue' });
+    const searchesBefore = w.sandbox.jira.requestsTo('/rest/api/3/search/jql').length;
     const summary = await executePlans(w.ctx, { ...FAST, planId: id });
+    // The first try has nothing to look for; each retry first looks for what an earlier try may have created.
+    expect(w.sandbox.jira.requestsTo('/rest/api/3/search/jql').length - searchesBefore).toBe(2);
     expect(summary).toMatchObject({ completed: 1, retries: 2 });
     const p = await plan(w.ctx, id);
     expect(p.steps[0]).toMatchObject({ status: 'completed', attempts: 3 });
@@ -352,7 +358,7 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     const id = await approvedPlan(w.ctx, [jiraEpic('epic', 'Takeover epic'), jiraIssue('one', 'Takeover one', ['epic'], '{{steps.epic.key}}'), jiraIssue('two', 'Takeover two', ['epic'], '{{steps.epic.key}}')]);
     // The dead runner claimed the epic step, created the epic in Jira, and died before recording it.
     const [claimed] = await w.ctx.db.transaction().execute((trx) => claimReadySteps(trx, id, 1, 'dead-runner:4242', { staleAfterMs: 60_000 }));
-    await executeStep(claimed!.step, {}, actionContextFor(w.ctx, await plan(w.ctx, id), claimed!.idempotencyKey));
+    await executeStep(claimed!.step, {}, actionContextFor(w.ctx, await plan(w.ctx, id), claimed!.idempotencyKey, rowStepMemory(w.ctx.db, id, { stepId: 'epic', runner: 'dead-runner:4242', attempt: claimed!.step.attempts, checkpoint: null, firstStartedAt: claimed!.firstStartedAt })));
     await sql`update plan_steps set attempts = 1, claimed_at = now() - interval '10 minutes' where plan_id = ${id} and step_id = 'epic'`.execute(w.ctx.db);
     expect(w.sandbox.jira.createdIssues.filter((i) => i.summary === 'Takeover epic')).toHaveLength(1);
 

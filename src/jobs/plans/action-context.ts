@@ -1,8 +1,8 @@
 // What a plan step's action runs with (the clients, the org zone, the step's idempotency key), and undoing finished
 // steps when a plan is cancelled with rollback: last step first, each only if its action can be undone.
 import type { Db } from '../../db/database.ts';
-import { appendPlanEvent, markStepUndone, stepIdempotencyKeys } from '../../db/plans.ts';
-import { planActions, undoStep, type ActionContext, type ActionRegistry } from '../../services/plans/actions/index.ts';
+import { appendPlanEvent, isResultOfAnotherStep, markStepUndone, saveStepCheckpoint, stepIdempotencyKeys } from '../../db/plans.ts';
+import { planActions, undoStep, type ActionContext, type ActionRegistry, type StepMemory } from '../../services/plans/actions/index.ts';
 import { topologicalOrder } from '../../services/plans/critical-path.ts';
 import type { StoredPlan, StoredStep } from '../../services/plans/stored-plan.ts';
 import type { JobContext } from '../job.ts';
@@ -15,7 +15,53 @@ export class SlackNotConfiguredError extends Error {
   }
 }
 
-export function actionContextFor(ctx: JobContext, plan: Pick<StoredPlan, 'id' | 'requester'>, idempotencyKey: string): ActionContext {
+/** The step's checkpoint was not saved: another executor has taken the step over. */
+export class StepTakenOverError extends Error {
+  override readonly name = 'StepTakenOverError';
+  constructor(stepId: string) {
+    super(`step "${stepId}" was taken over by another executor; this one stops before acting`);
+  }
+}
+
+/** Where a step is in its attempts, as the executor's claim read it from the step's row. */
+export interface StepAttempt {
+  stepId: string;
+  runner: string;
+  /** The attempt now starting, 1 for the first. */
+  attempt: number;
+  checkpoint: Record<string, unknown> | null;
+  firstStartedAt: Date | null;
+}
+
+/** A step's memory kept in its row: saving is fenced by the runner's claim. */
+export function rowStepMemory(db: Db, planId: string, at: StepAttempt): StepMemory {
+  const memory: StepMemory & { saved: Record<string, unknown> | null } = {
+    mayHaveRunBefore: at.attempt > 1,
+    firstStartedAt: at.firstStartedAt,
+    saved: at.checkpoint,
+    async save(state) {
+      if (!(await saveStepCheckpoint(db, planId, at.stepId, at.runner, state))) throw new StepTakenOverError(at.stepId);
+      memory.saved = state;
+    },
+    isResultOfAnotherStep: (field, value) => isResultOfAnotherStep(db, planId, at.stepId, field, value),
+  };
+  return memory;
+}
+
+/** Undo runs outside any attempt: it reads results, never saves. */
+function undoMemory(db: Db, planId: string, stepId: string): StepMemory {
+  return {
+    mayHaveRunBefore: true,
+    firstStartedAt: null,
+    saved: null,
+    async save() {
+      throw new Error('a step being undone saves nothing');
+    },
+    isResultOfAnotherStep: (field, value) => isResultOfAnotherStep(db, planId, stepId, field, value),
+  };
+}
+
+export function actionContextFor(ctx: JobContext, plan: Pick<StoredPlan, 'id' | 'requester'>, idempotencyKey: string, step: StepMemory): ActionContext {
   return {
     jira: () => ctx.clients.jira(),
     slack: () => {
@@ -28,7 +74,13 @@ export function actionContextFor(ctx: JobContext, plan: Pick<StoredPlan, 'id' | 
     holidays: ctx.config.org.holidays,
     idempotencyKey,
     requester: { slackUserId: plan.requester.slackUserId, ...(plan.requester.accountId ? { accountId: plan.requester.accountId } : {}) },
-    logger: ctx.logger.child({ plan: plan.id }),
+    step,
+    // Made when an action first logs: most steps never do, and a child logger per attempt adds up.
+    get logger() {
+      const logger = ctx.logger.child({ plan: plan.id });
+      Object.defineProperty(this, 'logger', { value: logger });
+      return logger;
+    },
   };
 }
 
@@ -57,7 +109,7 @@ export async function undoSteps(ctx: JobContext, db: Db, plan: StoredPlan, steps
   for (const id of order) {
     const step = plan.steps.find((s) => s.id === id)!;
     try {
-      const undone = await undoStep(step, step.result, actionContextFor(ctx, plan, keys.get(id) ?? `plan-${plan.id}:${id}`), registry);
+      const undone = await undoStep(step, step.result, actionContextFor(ctx, plan, keys.get(id) ?? `plan-${plan.id}:${id}`, undoMemory(db, plan.id, id)), registry);
       if (!undone) {
         outcome.notUndoable.push(id);
         continue;

@@ -52,12 +52,11 @@ export class JiraIssueWrites {
     for (const name of Object.keys(f)) if (!creatable.includes(name)) errors[name] = notSettable(name);
     if (Object.keys(errors).length > 0 || !project || !typeName || summary === undefined) throw jiraError(400, [], errors);
 
-    const nextId = Math.max(10000, ...this.store.data.issues.map((i) => Number(i.id) || 0)) + 1;
-    const nextNumber = Math.max(0, ...this.store.data.issues.filter((i) => i.projectKey === project.key).map((i) => Number(i.key.split('-').pop()) || 0)) + 1;
+    const next = this.store.nextIssueRef(project.key);
     const now = this.store.clock.now().toISOString();
     const issue: JiraIssueRecord = {
-      id: String(nextId),
-      key: `${project.key}-${nextNumber}`,
+      id: next.id,
+      key: next.key,
       projectKey: project.key,
       issueType: typeName,
       summary,
@@ -78,7 +77,7 @@ export class JiraIssueWrites {
       comments: [],
       properties,
     };
-    this.store.data.issues.push(issue);
+    this.store.add(issue);
     this.createdIssues.push(issue);
     return { status: 201, body: { id: issue.id, key: issue.key, self: this.shapes.self(`/issue/${issue.id}`) } };
   }
@@ -146,6 +145,7 @@ export class JiraIssueWrites {
       }
     }
     for (let i = this.store.data.issues.length - 1; i >= 0; i -= 1) if (doomed.has(this.store.data.issues[i]!.key)) this.store.data.issues.splice(i, 1);
+    this.store.removed();
     return { status: 204 };
   }
 

@@ -27,10 +27,60 @@ export class JiraStore {
     }
   }
 
+  /**
+   * Lookups by key and id, and the highest id and per-project number, over `data.issues` as it was when they were
+   * built: rebuilt whenever the list's length changed (a test adding issues directly, a delete), so creating and
+   * finding stay O(1) at 100,000 issues instead of a scan each.
+   */
+  private indexed: { length: number; byKey: Map<string, JiraIssueRecord>; byId: Map<string, JiraIssueRecord>; maxId: number; maxNumber: Map<string, number> } | undefined;
+
+  private index() {
+    const issues = this.data.issues;
+    if (this.indexed?.length === issues.length) return this.indexed;
+    const byKey = new Map<string, JiraIssueRecord>();
+    const byId = new Map<string, JiraIssueRecord>();
+    const maxNumber = new Map<string, number>();
+    let maxId = 10000;
+    for (const i of issues) {
+      byKey.set(i.key, i);
+      byId.set(i.id, i);
+      maxId = Math.max(maxId, Number(i.id) || 0);
+      maxNumber.set(i.projectKey, Math.max(maxNumber.get(i.projectKey) ?? 0, Number(i.key.split('-').pop()) || 0));
+    }
+    this.indexed = { length: issues.length, byKey, byId, maxId, maxNumber };
+    return this.indexed;
+  }
+
   /** An issue by key or id. */
   issue(keyOrId: string): JiraIssueRecord | undefined {
     const key = keyOrId.toUpperCase();
+    const index = this.index();
+    const hit = index.byKey.get(key) ?? index.byId.get(keyOrId);
+    // An issue changed in place (moved to another project) is found by a scan, as before the index.
+    if (hit && (hit.key === key || hit.id === keyOrId)) return hit;
     return this.data.issues.find((i) => i.key === key || i.id === keyOrId);
+  }
+
+  /** The id and key Jira gives the next issue created in the project. */
+  nextIssueRef(projectKey: string): { id: string; key: string } {
+    const index = this.index();
+    return { id: String(index.maxId + 1), key: `${projectKey}-${(index.maxNumber.get(projectKey) ?? 0) + 1}` };
+  }
+
+  /** Issues were removed from the list: the lookups are rebuilt on next use. */
+  removed(): void {
+    this.indexed = undefined;
+  }
+
+  /** Adds a created issue (its id and key from nextIssueRef). */
+  add(issue: JiraIssueRecord): void {
+    const index = this.index();
+    this.data.issues.push(issue);
+    index.length = this.data.issues.length;
+    index.byKey.set(issue.key, issue);
+    index.byId.set(issue.id, issue);
+    index.maxId = Math.max(index.maxId, Number(issue.id) || 0);
+    index.maxNumber.set(issue.projectKey, Math.max(index.maxNumber.get(issue.projectKey) ?? 0, Number(issue.key.split('-').pop()) || 0));
   }
 
   /** An issue by key or id, else Jira's 404. */

@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/logger.ts';
 import type { JiraIssueRecord } from '../../../src/sandbox/agency-data.ts';
 import { JiraFake } from '../../../src/sandbox/servers/jira.ts';
 import { SANDBOX_SLACK_BOT_TOKEN, SlackFake } from '../../../src/sandbox/servers/slack.ts';
-import type { ActionContext } from '../../../src/services/plans/actions/index.ts';
+import { stepMemory, type ActionContext } from '../../../src/services/plans/actions/index.ts';
 import type { PlanningContext } from '../../../src/services/plans/plan.ts';
 
 /** Monday 24 November 2025, 10:00 in New York. */
@@ -50,6 +50,8 @@ export function actionContext(clients: { jira?: JiraClient; slack?: WebClient },
     holidays: org.holidays,
     idempotencyKey: 'plan-1:step',
     requester: { slackUserId: 'U01GRACE', accountId: 'acc-grace' },
+    // As on a retry: actions look their idempotency key up (a first try may skip that).
+    step: stepMemory({ mayHaveRunBefore: true }),
     logger: silentLogger,
     ...over,
   };

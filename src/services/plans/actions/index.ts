@@ -33,7 +33,53 @@ export interface ActionContext {
   idempotencyKey: string;
   /** Who asked for the plan. */
   requester: { slackUserId: string; accountId?: string };
+  /** What this step's earlier attempts left behind, and a place to leave what a retry will need. */
+  step: StepMemory;
   logger: Logger;
+}
+
+/**
+ * A step's memory across its attempts. The executor keeps it in the step's row; tests and dry runs keep it in memory
+ * (`stepMemory`).
+ */
+export interface StepMemory {
+  /**
+   * false on the step's very first try, when nothing can carry its idempotency key yet: an action may then skip
+   * looking it up. true on a retry, on a takeover after a runner died, and whenever the executor cannot tell.
+   */
+  readonly mayHaveRunBefore: boolean;
+  /** When the step's first attempt started (objects an earlier attempt made are no older); null if unknown. */
+  readonly firstStartedAt: Date | null;
+  /** What an earlier attempt saved (null: nothing). */
+  readonly saved: Readonly<Record<string, unknown>> | null;
+  /**
+   * Saves `state` for later attempts, replacing what was saved: call it before a side effect whose "before" a retry
+   * could not read back (the assignee an issue had before it was reassigned). Throws when the step is no longer this
+   * runner's (another executor took it over), so the side effect does not happen here.
+   */
+  save(state: Record<string, unknown>): Promise<void>;
+  /**
+   * Whether another step (of this plan or any other) has `value` as its result's `field`: an object found by
+   * looking up what this step would have made, but already another step's, is not this step's to reuse.
+   */
+  isResultOfAnotherStep(field: string, value: string): Promise<boolean>;
+}
+
+/** A StepMemory held in memory, for tests and for actions run outside the executor. */
+export function stepMemory(init: { mayHaveRunBefore?: boolean; firstStartedAt?: Date | null; saved?: Record<string, unknown> | null; othersResults?: readonly Record<string, unknown>[] } = {}): StepMemory & { saved: Record<string, unknown> | null } {
+  const others = init.othersResults ?? [];
+  const memory = {
+    mayHaveRunBefore: init.mayHaveRunBefore ?? true,
+    firstStartedAt: init.firstStartedAt ?? null,
+    saved: init.saved ?? null,
+    async save(state: Record<string, unknown>) {
+      memory.saved = structuredClone(state);
+    },
+    async isResultOfAnotherStep(field: string, value: string) {
+      return others.some((r) => r[field] === value);
+    },
+  };
+  return memory;
 }
 
 /** Names for the ids in params (Jira account ids, Slack user ids), so summaries read as people's words. */

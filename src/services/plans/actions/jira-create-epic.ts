@@ -27,7 +27,6 @@ export const createEpicAction: PlanAction<CreateEpicParams, CreatedIssue> = {
 
   async execute(p, ctx) {
     return createIssueOnce(
-      ctx.jira(),
       {
         projectKey: p.project,
         issueType: 'Epic',
@@ -35,7 +34,7 @@ export const createEpicAction: PlanAction<CreateEpicParams, CreatedIssue> = {
         ...(p.description !== undefined ? { description: p.description } : {}),
         ...(p.labels !== undefined ? { labels: p.labels } : {}),
       },
-      ctx.idempotencyKey,
+      ctx,
     );
   },
 

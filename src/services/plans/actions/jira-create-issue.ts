@@ -2,7 +2,7 @@
 // Created once per step whatever the retries: the step's idempotency key is looked up before creating. Also holds the
 // Jira param shapes and the create-once routine the epic action shares.
 import { z } from 'zod';
-import type { CreateIssueInput, JiraClient } from '../../../integrations/jira.ts';
+import type { CreateIssueInput } from '../../../integrations/jira.ts';
 import { describeParam, quote } from '../templating.ts';
 import type { ActionContext, PeopleDirectory, PlanAction } from './index.ts';
 
@@ -37,12 +37,16 @@ export interface CreatedIssue {
 
 /**
  * Creates the issue unless one carrying this idempotency key exists in the project already (an earlier attempt that
- * failed after Jira had created it, or a resumed plan), in which case that one is returned.
+ * failed after Jira had created it, or a resumed plan), in which case that one is returned. On a step's first try
+ * nothing can carry its key yet, so the lookup is skipped: one Jira call instead of two.
  */
-export async function createIssueOnce(jira: JiraClient, input: Omit<CreateIssueInput, 'idempotency'>, idempotencyKey: string): Promise<CreatedIssue> {
-  const existing = await jira.findIssueByProperty(input.projectKey, IDEMPOTENCY_PROPERTY, idempotencyKey);
-  if (existing) return { id: existing.id, key: existing.key, project: input.projectKey, created: false };
-  const made = await jira.createIssue({ ...input, idempotency: { property: IDEMPOTENCY_PROPERTY, value: idempotencyKey } });
+export async function createIssueOnce(input: Omit<CreateIssueInput, 'idempotency'>, ctx: Pick<ActionContext, 'jira' | 'idempotencyKey' | 'step'>): Promise<CreatedIssue> {
+  const jira = ctx.jira();
+  if (ctx.step.mayHaveRunBefore) {
+    const existing = await jira.findIssueByProperty(input.projectKey, IDEMPOTENCY_PROPERTY, ctx.idempotencyKey);
+    if (existing) return { id: existing.id, key: existing.key, project: input.projectKey, created: false };
+  }
+  const made = await jira.createIssue({ ...input, idempotency: { property: IDEMPOTENCY_PROPERTY, value: ctx.idempotencyKey } });
   return { id: made.id, key: made.key, project: input.projectKey, created: true };
 }
 
@@ -92,7 +96,6 @@ export const createIssueAction: PlanAction<CreateIssueParams, CreatedIssue> = {
 
   async execute(p, ctx) {
     return createIssueOnce(
-      ctx.jira(),
       {
         projectKey: p.project,
         issueType: p.issue_type,
@@ -102,7 +105,7 @@ export const createIssueAction: PlanAction<CreateIssueParams, CreatedIssue> = {
         ...(p.assignee_account_id !== undefined ? { assigneeAccountId: p.assignee_account_id } : {}),
         ...(p.labels !== undefined ? { labels: p.labels } : {}),
       },
-      ctx.idempotencyKey,
+      ctx,
     );
   },
 
