@@ -19,7 +19,7 @@ const exec = promisify(execFile);
  */
 export function childNodeArgs(): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  return ['--import', 'tsx', ...(process.env.BENCH_EXTRA ? process.env.BENCH_EXTRA.split(' ') : []), ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
+  return ['--import', 'tsx', ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
 }
 
 /** Slack's published limits, per minute: chat.postMessage ~1/s per channel with bursts (DMs are separate channels; we

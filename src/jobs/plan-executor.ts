@@ -303,12 +303,14 @@ export async function executePlans(ctx: JobContext, options: PlanExecutionOption
   let unclaimedEnds = 0;
   let wake: () => void = () => {};
   const launch = (claimed: ClaimedStep): void => {
-    const task: Promise<void> = run.run(claimed, planFilter).then(({ next, claimedNext }) => {
+    const ended = ({ next, claimedNext }: { next: ClaimedStep[]; claimedNext: boolean }): void => {
       running.delete(task);
       for (const c of next) launch(c);
       if (!claimedNext) unclaimedEnds += 1;
       if (!claimedNext || running.size === 0) wake();
-    });
+    };
+    // run() reports its own failures; should it still throw, the loop must not wait for this step forever.
+    const task: Promise<void> = run.run(claimed, planFilter).then(ended, () => ended({ next: [], claimedNext: false }));
     running.add(task);
   };
   try {

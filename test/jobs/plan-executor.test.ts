@@ -60,7 +60,40 @@ const failAction: PlanAction<Record<string, never>, never> = {
     throw new Error('the printer is on fire');
   },
 };
-const registry = actionRegistry([...planActions.values(), recordAction, failAction]);
+/** What each try of a `test.remember` step saw of its memory. */
+const memories: { mayHaveRunBefore: boolean; saved: unknown }[] = [];
+/** Saves a checkpoint, then fails its first try; later tries return what was saved. */
+const rememberAction: PlanAction<{ value: string }, { remembered: unknown }> = {
+  name: 'test.remember',
+  description: 'Saves a checkpoint and fails once.',
+  params: z.strictObject({ value: z.string() }),
+  resultFields: ['remembered'],
+  summary: () => 'Remember',
+  async execute(p, ctx) {
+    memories.push({ mayHaveRunBefore: ctx.step.mayHaveRunBefore, saved: ctx.step.saved });
+    if (ctx.step.saved === null) {
+      await ctx.step.save({ value: p.value });
+      throw new Error('failed after saving');
+    }
+    return { remembered: ctx.step.saved };
+  },
+};
+/** Another executor takes the step over while it runs (before its checkpoint): its save must refuse, and nothing follows. */
+let takeOver: (() => Promise<void>) | undefined;
+const takenOverAction: PlanAction<Record<string, never>, { acted: boolean }> = {
+  name: 'test.taken_over',
+  description: 'Loses its step to another executor before acting.',
+  params: z.strictObject({}),
+  resultFields: ['acted'],
+  summary: () => 'Be taken over',
+  async execute(_p, ctx) {
+    await takeOver?.();
+    await ctx.step.save({ about_to: 'act' });
+    journal.push('acted after losing the step');
+    return { acted: true };
+  },
+};
+const registry = actionRegistry([...planActions.values(), recordAction, failAction, rememberAction, takenOverAction]);
 
 const rec = (id: string, depends_on: string[] = [], extra: Partial<PlanStep> = {}): PlanStep => ({
   id,
@@ -246,6 +279,33 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     expect(p.steps[1]!.error).toBe('not run: step 1 (“Record bad”) failed');
     expect(p.status).toBe('failed');
     expect(journal).toEqual(['fail', 'fail', 'fail', 'start:other', 'end:other']);
+  });
+
+  it('gives a retried step what its earlier try saved, and tells a first try that nothing ran before', async () => {
+    memories.length = 0;
+    const id = await approvedPlan(w.ctx, [{ ...rec('remember'), action: 'test.remember', params: { value: 'ACME-7 was Ada’s' } }]);
+    const summary = await executePlans(w.ctx, { ...FAST, planId: id, registry });
+    expect(summary).toMatchObject({ completed: 1, retries: 1 });
+    expect(memories).toEqual([
+      { mayHaveRunBefore: false, saved: null },
+      { mayHaveRunBefore: true, saved: { value: 'ACME-7 was Ada’s' } },
+    ]);
+    expect((await plan(w.ctx, id)).steps[0]!.result).toEqual({ remembered: { value: 'ACME-7 was Ada’s' } });
+  });
+
+  it('stops a step whose checkpoint cannot be saved because another executor took it over, before it acts', async () => {
+    const id = await approvedPlan(w.ctx, [{ ...rec('lost'), action: 'test.taken_over', params: {} }]);
+    takeOver = async () => {
+      await sql`update plan_steps set claimed_by = 'runner-b', claimed_at = now() where plan_id = ${id} and step_id = 'lost'`.execute(w.ctx.db);
+    };
+    try {
+      const summary = await executePlans(w.ctx, { ...FAST, planId: id, registry });
+      expect(summary).toMatchObject({ lost: 1, completed: 0, failed: 0, retries: 0 });
+    } finally {
+      takeOver = undefined;
+    }
+    expect(journal).not.toContain('acted after losing the step');
+    expect((await plan(w.ctx, id)).steps[0]).toMatchObject({ status: 'running', result: null });
   });
 
   it('refuses a step whose params cannot be filled at once, without retrying', async () => {
