@@ -23,7 +23,8 @@ export class SlackChat {
     const channel = this.ws.resolveChannel(args.channel);
     const { text, blocks } = this.content(args);
     const threadTs = typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : undefined;
-    const m = this.ws.record({ channel, ts: this.ws.nextTs(), text, blocks, threadTs, kind: 'message', metadata: args.metadata });
+    const metadata = messageMetadata(args.metadata);
+    const m = this.ws.record({ channel, ts: this.ws.nextTs(), text, blocks, threadTs, kind: 'message', ...(metadata ? { metadata } : {}) });
     return { ok: true, channel, ts: m.ts, message: this.ws.messageJson(m) };
   }
 
@@ -93,4 +94,14 @@ export class SlackChat {
       .map((m) => ({ id: m.scheduledMessageId, channel_id: m.channel, post_at: m.postAt, date_created: Math.floor(this.ws.nowMs() / 1000), text: m.text }));
     return { ok: true, scheduled_messages: scheduled, response_metadata: { next_cursor: '' } };
   }
+}
+
+/** Message metadata as Slack takes it, `{event_type, event_payload}`, kept for conversations.history to give back. */
+function messageMetadata(value: unknown): { event_type: string; event_payload: Record<string, unknown> } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const m = value as { event_type?: unknown; event_payload?: unknown } | null;
+  if (typeof m !== 'object' || m === null || typeof m.event_type !== 'string' || m.event_type === '' || typeof m.event_payload !== 'object' || m.event_payload === null || Array.isArray(m.event_payload)) {
+    throw new SlackApiError('invalid_metadata_format');
+  }
+  return { event_type: m.event_type, event_payload: m.event_payload as Record<string, unknown> };
 }

@@ -86,6 +86,7 @@ export class SlackFake extends FakeServer {
       'chat.deleteScheduledMessage': (a) => chat.deleteScheduledMessage(a),
       'chat.scheduledMessages.list': (a) => chat.listScheduledMessages(a),
       'conversations.open': (a) => conversations.openConversation(a),
+      'conversations.history': (a) => conversations.history(a),
       'conversations.info': (a) => ({ ok: true, channel: conversations.channelJson(workspace.resolveChannel(a.channel, false)) }),
       'users.info': (a) => ({ ok: true, user: conversations.userJson(workspace.knownUser(a.user)) }),
       'users.lookupByEmail': (a) => conversations.lookupByEmail(a),
@@ -154,6 +155,14 @@ export class SlackFake extends FakeServer {
       after,
       match: (r) => r.path === `/api/${method}`,
     });
+  }
+
+  /**
+   * Answer the next `times` calls of `method` with Slack's HTTP 200 `{ok:false, error, ...extra}`, e.g. what a bot
+   * without a scope gets: `injectError('conversations.history', 'missing_scope', { extra: { needed: 'channels:history' } })`.
+   */
+  injectError(method: string, error: string, { extra = {}, times = 1, after = 0 }: { extra?: Record<string, unknown>; times?: number; after?: number } = {}): this {
+    return this.inject({ status: 200, body: { ok: false, error, ...extra }, times, after, match: (r) => r.path === `/api/${method}` });
   }
 
   // --- what a person would see -------------------------------------------------------------------------------

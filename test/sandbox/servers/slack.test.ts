@@ -171,6 +171,85 @@ describe('Slack fake: updating, deleting and scheduling', () => {
   });
 });
 
+describe('Slack fake: conversation history', () => {
+  const meta = (key: string) => ({ event_type: 'pm_agents_plan_step', event_payload: { idempotency_key: key } });
+
+  /** Posts one message a minute into #subscriptions; their ts, oldest first. */
+  async function postMinutely(texts: string[]): Promise<string[]> {
+    const stamps: string[] = [];
+    for (const text of texts) {
+      clock.advance(60_000);
+      stamps.push((await call('chat.postMessage', { channel: 'C0SUBS', text, metadata: meta(text) })).ts);
+    }
+    return stamps;
+  }
+
+  it('gives the messages everyone sees, newest first, without thread replies, ephemeral or scheduled ones', async () => {
+    const [first, second] = await postMinutely(['first', 'second']);
+    await call('chat.postMessage', { channel: 'C0SUBS', text: 'a reply', thread_ts: first });
+    await call('chat.postEphemeral', { channel: 'C0SUBS', user: 'U01ADA', text: 'only Ada' });
+    await call('chat.scheduleMessage', { channel: 'C0SUBS', post_at: String(Math.floor(clock.now().getTime() / 1000) + 3600), text: 'later' });
+
+    const history = await call('conversations.history', { channel: 'C0SUBS' });
+
+    expect(history).toMatchObject({ ok: true, has_more: false, pin_count: 0 });
+    expect(history.messages.map((m: Answer) => [m.ts, m.text])).toEqual([[second, 'second'], [first, 'first']]);
+    expect(history.messages[0]).toMatchObject({ type: 'message', user: fake.botUserId, bot_id: fake.botId });
+    expect(history.response_metadata).toBeUndefined();
+  });
+
+  it('returns a message’s metadata only with include_all_metadata', async () => {
+    await postMinutely(['tagged']);
+
+    const plain = await call('conversations.history', { channel: 'C0SUBS' });
+    const withMetadata = await call('conversations.history', { channel: 'C0SUBS', include_all_metadata: 'true' });
+
+    expect(plain.messages[0]).not.toHaveProperty('metadata');
+    expect(withMetadata.messages[0].metadata).toEqual(meta('tagged'));
+    expect(await call('chat.postMessage', { channel: 'C0SUBS', text: 'x', metadata: { event_payload: {} } })).toEqual({ ok: false, error: 'invalid_metadata_format' });
+  });
+
+  it('leaves out messages at or before oldest and at or after latest, unless inclusive', async () => {
+    const [a, b, c, d] = await postMinutely(['a', 'b', 'c', 'd']);
+    const texts = async (args: Record<string, unknown>) => (await call('conversations.history', { channel: 'C0SUBS', ...args })).messages.map((m: Answer) => m.text);
+
+    expect(await texts({ oldest: b })).toEqual(['d', 'c']);
+    expect(await texts({ oldest: b, inclusive: 'true' })).toEqual(['d', 'c', 'b']);
+    expect(await texts({ oldest: a, latest: d })).toEqual(['c', 'b']);
+    expect(await texts({ oldest: String(Number(c!.split('.')[0]) - 30) })).toEqual(['d', 'c']);
+    expect(await call('conversations.history', { channel: 'C0SUBS', oldest: 'yesterday' })).toEqual({ ok: false, error: 'invalid_ts_oldest' });
+  });
+
+  it('pages with limit and next_cursor, has_more until the last page', async () => {
+    await postMinutely(['1', '2', '3', '4', '5']);
+
+    const first = await call('conversations.history', { channel: 'C0SUBS', limit: '2' });
+    const second = await call('conversations.history', { channel: 'C0SUBS', limit: '2', cursor: first.response_metadata.next_cursor });
+    const last = await call('conversations.history', { channel: 'C0SUBS', limit: '2', cursor: second.response_metadata.next_cursor });
+
+    expect([first, second, last].map((p) => p.messages.map((m: Answer) => m.text))).toEqual([['5', '4'], ['3', '2'], ['1']]);
+    expect([first.has_more, second.has_more, last.has_more]).toEqual([true, true, false]);
+    expect(first.response_metadata.next_cursor).toEqual(expect.any(String));
+    expect(last.response_metadata).toBeUndefined();
+    expect(await call('conversations.history', { channel: 'C0SUBS', cursor: 'not-a-cursor' })).toEqual({ ok: false, error: 'invalid_cursor' });
+  });
+
+  it('reads a DM by its D… id, and refuses a user id or an unknown channel', async () => {
+    const dm = await call('chat.postMessage', { channel: 'U01LIN', text: 'hello Linus' });
+
+    expect((await call('conversations.history', { channel: dm.channel })).messages.map((m: Answer) => m.text)).toEqual(['hello Linus']);
+    expect(await call('conversations.history', { channel: 'U01LIN' })).toEqual({ ok: false, error: 'channel_not_found' });
+    expect(await call('conversations.history', { channel: 'C0NOPE' })).toEqual({ ok: false, error: 'channel_not_found' });
+  });
+
+  it('answers an injected error as Slack does, HTTP 200 and ok:false', async () => {
+    fake.injectError('conversations.history', 'missing_scope', { extra: { needed: 'channels:history' } });
+
+    expect(await call('conversations.history', { channel: 'C0SUBS' })).toEqual({ ok: false, error: 'missing_scope', needed: 'channels:history' });
+    expect(await call('conversations.history', { channel: 'C0SUBS' })).toMatchObject({ ok: true });
+  });
+});
+
 describe('Slack fake: views', () => {
   it('opens a modal with a fresh trigger, once, and refuses it after 3 seconds', async () => {
     const trigger = fake.mintTriggerId('U01ADA');

@@ -1,5 +1,6 @@
 // `jira.assign_issue`: give an issue (existing, or made by an earlier step) to a person. Assigning is idempotent by
-// nature; undo gives the issue back to whoever had it before.
+// nature; undo gives the issue back to whoever had it before, which is saved before assigning: a retry after an attempt
+// that assigned would otherwise read the new assignee as the one before.
 import { z } from 'zod';
 import { describeParam } from '../templating.ts';
 import type { PlanAction } from './index.ts';
@@ -16,6 +17,13 @@ export interface AssignedIssue {
   account_id: string;
   /** Who had it before (null: nobody), for undo. */
   previous_account_id: string | null;
+}
+
+/** The assignee an earlier attempt saved before assigning (null: nobody had it); undefined when none was saved. */
+function savedPrevious(saved: Readonly<Record<string, unknown>> | null): string | null | undefined {
+  if (!saved || !('previous_account_id' in saved)) return undefined;
+  const previous = saved.previous_account_id;
+  return typeof previous === 'string' || previous === null ? previous : undefined;
 }
 
 export const assignIssueAction: PlanAction<AssignIssueParams, AssignedIssue> = {
@@ -35,8 +43,14 @@ export const assignIssueAction: PlanAction<AssignIssueParams, AssignedIssue> = {
     const jira = ctx.jira();
     const issue = await jira.getIssue(p.issue);
     if (!issue) throw new Error(`Jira issue ${p.issue} does not exist (or pm-agents may not see it)`);
-    if (issue.assigneeAccountId !== p.assignee_account_id) await jira.assignIssue(p.issue, p.assignee_account_id);
-    return { issue: issue.key, account_id: p.assignee_account_id, previous_account_id: issue.assigneeAccountId };
+    // Nothing saved means no earlier attempt got as far as assigning: the issue's assignee now is the one before.
+    const saved = savedPrevious(ctx.step.saved);
+    const previous = saved === undefined ? issue.assigneeAccountId : saved;
+    if (issue.assigneeAccountId !== p.assignee_account_id) {
+      if (saved === undefined) await ctx.step.save({ previous_account_id: previous });
+      await jira.assignIssue(p.issue, p.assignee_account_id);
+    }
+    return { issue: issue.key, account_id: p.assignee_account_id, previous_account_id: previous };
   },
 
   async undo(result, ctx) {

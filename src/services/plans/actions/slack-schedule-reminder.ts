@@ -1,6 +1,6 @@
 // `slack.schedule_reminder`: a message Slack posts later (chat.scheduleMessage), at a date/time or "N business days"
-// from now in the org zone. A retried step finds the reminder it already scheduled instead of adding a second one;
-// undo deletes it (chat.deleteScheduledMessage).
+// from now in the org zone. The moment is saved before scheduling, so a retried step means the same moment and finds
+// the reminder it already scheduled instead of adding a second one; undo deletes it (chat.deleteScheduledMessage).
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { addDays, isWorkingDay, localDate } from '../../calendar.ts';
@@ -125,6 +125,12 @@ export interface ScheduledReminder {
   post_at: number;
 }
 
+/** The post_at (epoch seconds) an earlier attempt of the step saved before scheduling, if any. */
+function savedMoment(saved: Readonly<Record<string, unknown>> | null): number | undefined {
+  const postAt = saved?.post_at;
+  return typeof postAt === 'number' && Number.isInteger(postAt) ? postAt : undefined;
+}
+
 export const scheduleReminderAction: PlanAction<ScheduleReminderParams, ScheduledReminder> = {
   name: 'slack.schedule_reminder',
   description:
@@ -140,7 +146,9 @@ export const scheduleReminderAction: PlanAction<ScheduleReminderParams, Schedule
 
   async execute(p, ctx) {
     const now = ctx.clock.now();
-    const at = reminderTime(p.when, now, ctx.zone, ctx.holidays ?? []);
+    // A retry keeps the moment the first attempt chose: "in 2 business days" retried tomorrow is still the same day.
+    const savedPostAt = savedMoment(ctx.step.saved);
+    const at = savedPostAt === undefined ? reminderTime(p.when, now, ctx.zone, ctx.holidays ?? []) : new Date(savedPostAt * 1000);
     const postAt = Math.floor(at.getTime() / 1000);
     const shown = DateTime.fromJSDate(at, { zone: ctx.zone }).toFormat("ccc LLL d 'at' H:mm");
     if (postAt <= Math.floor(now.getTime() / 1000)) throw new ReminderTimeError(`the reminder time (${shown}) has already passed`);
@@ -153,11 +161,19 @@ export const scheduleReminderAction: PlanAction<ScheduleReminderParams, Schedule
       if (!opened.channel?.id) throw new Error(`Slack opened no DM with ${p.channel}`);
       channel = opened.channel.id;
     }
-    // A reminder with the same channel, time and text is the one an earlier attempt of this step scheduled.
-    const listed = await slack.chat.scheduledMessages.list({ channel });
-    const twin = listed.scheduled_messages?.find((m) => m.post_at === postAt && m.text === p.text && m.id);
-    if (twin?.id) return { channel, scheduled_message_id: twin.id, post_at: postAt };
+    // Slack drops scheduled messages that carry metadata, so an earlier attempt's reminder is known by its channel,
+    // time and text. Another plan's identical reminder looks the same: one that is already another step's result is
+    // not this step's. On a first try there is nothing to find.
+    if (ctx.step.mayHaveRunBefore) {
+      const listed = await slack.chat.scheduledMessages.list({ channel });
+      for (const m of listed.scheduled_messages ?? []) {
+        if (m.post_at !== postAt || m.text !== p.text || !m.id) continue;
+        if (await ctx.step.isResultOfAnotherStep('scheduled_message_id', m.id)) continue;
+        return { channel, scheduled_message_id: m.id, post_at: postAt };
+      }
+    }
 
+    await ctx.step.save({ post_at: postAt });
     const answer = await slack.chat.scheduleMessage({ channel, post_at: postAt, text: p.text });
     if (!answer.scheduled_message_id) throw new Error('Slack answered chat.scheduleMessage without a scheduled_message_id');
     return { channel: answer.channel ?? channel, scheduled_message_id: answer.scheduled_message_id, post_at: answer.post_at ?? postAt };

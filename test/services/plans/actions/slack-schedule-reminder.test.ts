@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { peopleDirectory } from '../../../../src/services/plans/actions/index.ts';
+import { fixedClock } from '../../../../src/clock.ts';
+import { peopleDirectory, stepMemory } from '../../../../src/services/plans/actions/index.ts';
 import { reminderTime, scheduleReminderAction } from '../../../../src/services/plans/actions/slack-schedule-reminder.ts';
 import type { SlackFake } from '../../../../src/sandbox/servers/slack.ts';
 import { actionContext, NOW, org, startSlack, ZONE } from '../sample-org.ts';
@@ -12,7 +13,7 @@ afterEach(async () => {
 async function setup() {
   const { fake, slack } = await startSlack();
   fakes.push(fake);
-  return { fake, ctx: actionContext({ slack }, { idempotencyKey: 'plan-3:remind' }) };
+  return { fake, slack, ctx: actionContext({ slack }, { idempotencyKey: 'plan-3:remind' }) };
 }
 
 const now = new Date(NOW); // Monday 2025-11-24, 10:00 in New York; Thursday 27th is a holiday
@@ -73,6 +74,42 @@ describe('slack.schedule_reminder', () => {
     const again = await scheduleReminderAction.execute(params, ctx);
     expect(again).toEqual(first);
     expect(fake.messages.filter((m) => m.kind === 'scheduled')).toHaveLength(1);
+  });
+
+  it('on a first try lists nothing and saves the moment before scheduling', async () => {
+    const { fake, slack } = await setup();
+    const memory = stepMemory({ mayHaveRunBefore: false });
+    const result = await scheduleReminderAction.execute({ channel: 'C0SUBS', text: 'Sprint kickoff today', when: '2025-12-01' }, actionContext({ slack }, { step: memory }));
+    expect(fake.requestsTo('/api/chat.scheduledMessages.list')).toHaveLength(0);
+    expect(memory.saved).toEqual({ post_at: Date.parse('2025-12-01T14:00:00Z') / 1000 });
+    expect(result.post_at).toBe(memory.saved!.post_at);
+  });
+
+  it('retried the next day, keeps the moment the first attempt chose and finds the reminder it scheduled', async () => {
+    const { fake, slack } = await setup();
+    const params = { channel: 'C0SUBS', text: 'Check the staging deploy', when: '2 business days' };
+    const firstTry = stepMemory({ mayHaveRunBefore: false });
+    const first = await scheduleReminderAction.execute(params, actionContext({ slack }, { idempotencyKey: 'plan-3:remind', step: firstTry }));
+    // Tuesday: "2 business days" from now would be Friday (Thursday is a holiday), not Wednesday.
+    const tuesday = new Date(Date.parse(NOW) + 86_400_000);
+    const retry = actionContext({ slack }, { idempotencyKey: 'plan-3:remind', clock: fixedClock(tuesday), step: stepMemory({ mayHaveRunBefore: true, firstStartedAt: new Date(NOW), saved: firstTry.saved }) });
+
+    const again = await scheduleReminderAction.execute(params, retry);
+    expect(first.post_at).toBe(Date.parse('2025-11-26T14:00:00Z') / 1000);
+    expect(again).toEqual(first);
+    expect(fake.messages.filter((m) => m.kind === 'scheduled')).toHaveLength(1);
+  });
+
+  it('does not take another plan’s identical reminder for its own on a retry', async () => {
+    const { fake, slack } = await setup();
+    const params = { channel: 'C0SUBS', text: 'Go/no-go review today', when: '2025-12-11' };
+    const theirs = await scheduleReminderAction.execute(params, actionContext({ slack }, { idempotencyKey: 'plan-9:remind', step: stepMemory({ mayHaveRunBefore: false }) }));
+    // Our step's first attempt failed before scheduling anything; plan 9's step holds its reminder as its result.
+    const retry = actionContext({ slack }, { idempotencyKey: 'plan-3:remind', step: stepMemory({ mayHaveRunBefore: true, othersResults: [{ ...theirs }] }) });
+
+    const ours = await scheduleReminderAction.execute(params, retry);
+    expect(ours.scheduled_message_id).not.toBe(theirs.scheduled_message_id);
+    expect(fake.messages.filter((m) => m.kind === 'scheduled').map((m) => m.scheduledMessageId).sort()).toEqual([theirs.scheduled_message_id, ours.scheduled_message_id].sort());
   });
 
   it('refuses a time that has passed or is beyond Slack’s 120 days', async () => {
