@@ -33,6 +33,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     execute function pm_plan_step_status_changed()`.execute(db);
   await sql`create index plan_steps_ready_idx on plan_steps (plan_id, position) where status = 'pending' and waiting_for = 0`.execute(db);
   await sql`create index plan_steps_claimed_idx on plan_steps (claimed_at) where status = 'running' and waiting_on is null`.execute(db);
+  // Those two serve every query by status now; one index less to keep up on every step's start and end.
+  await sql`drop index plan_steps_status_idx`.execute(db);
 
   // Claims up to p_limit steps that can run now (see claimReadySteps in src/db/plan-queue.ts for the rules).
   await sql`
@@ -110,62 +112,81 @@ export async function up(db: Kysely<any>): Promise<void> {
     end
     $fn$`.execute(db);
 
-  // Records how a step this runner holds ended, under the plan's row lock; then, still under it, settles the common
-  // case (nothing left to run and nothing failed: the plan is completed) or says whether the plan needs settling by
-  // the executor (a failed step, a plan still marked approved); then claims up to p_claim ready steps for the same
-  // runner, so a step's end and the start of the next cost one round trip. The lock makes two ends of one plan take
-  // turns, and each statement here reads what was committed before it ran: of two last steps ending at once, the
-  // second sees both ends.
+  // Records how steps this runner holds ended (one or several: the executor sends the ends that came in while its
+  // previous call was under way), each under its plan's row lock, plans taken in id order so two executors never wait
+  // on each other. For each: completes the plan when nothing is left and nothing failed (what settlement() in
+  // plan-settlement.ts decides for that case), else says whether the plan needs settling by the executor (a failed
+  // step, a plan still marked approved). Then claims up to p_claim ready steps for the same runner: a step's end and
+  // the start of the next cost one round trip. Each statement reads what was committed before it ran, and the lock
+  // makes two ends of one plan take turns: of two last steps ending at once in two executors, the second sees both.
+  //
+  // p_ends: [{ plan_id, step_id, status, result, error, actor, kind, detail }]. Result: `ends`, in the same order,
+  // [{ recorded, plan_status, rollback_requested, needs_settling }] (recorded false: the step was no longer this
+  // runner's, nothing changed); `claimed`, rows as pm_claim_plan_steps gives them.
   await sql`
-    create function pm_finish_plan_step(p_plan bigint, p_step text, p_runner text, p_status text, p_result jsonb,
-                                         p_error text, p_actor text, p_kind text, p_detail jsonb,
-                                         p_claim integer, p_claim_plan bigint, p_stale_seconds double precision)
-    returns table (recorded boolean, plan_status text, rollback_requested boolean, needs_settling boolean, claimed jsonb)
+    create function pm_finish_plan_steps(p_ends jsonb, p_runner text, p_claim integer, p_claim_plan bigint,
+                                          p_stale_seconds double precision)
+    returns table (ends jsonb, claimed jsonb)
     language plpgsql volatile as $fn$
     declare
+      v_end record;
+      v_plan bigint;
       v_status text;
       v_rollback boolean;
       v_done integer;
       v_failed boolean;
       v_open boolean;
       v_started boolean;
-      v_needs boolean := false;
+      v_needs boolean;
+      v_out jsonb[] := array_fill(null::jsonb, array[jsonb_array_length(p_ends)]);
       v_claimed jsonb := '[]'::jsonb;
     begin
-      select pl.status, pl.rollback_requested into v_status, v_rollback from plans pl where pl.id = p_plan for no key update;
-      if not found then
-        return;
-      end if;
-      update plan_steps
-      set status = p_status, result = p_result, error = p_error, finished_at = now(), waiting_on = null
-      where plan_id = p_plan and step_id = p_step and status = 'running' and claimed_by = p_runner;
-      get diagnostics v_done = row_count;
-      if v_done = 0 then
-        return query select false, v_status, v_rollback, false, '[]'::jsonb;
-        return;
-      end if;
-      insert into plan_events (plan_id, step_id, actor, kind, detail) values (p_plan, p_step, p_actor, p_kind, p_detail);
-
-      if v_status in ('approved', 'executing', 'paused') then
-        select coalesce(bool_or(s.status = 'failed'), false), coalesce(bool_or(s.status in ('pending', 'running')), false),
-               coalesce(bool_or(s.status <> 'pending'), false)
-          into v_failed, v_open, v_started
-          from plan_steps s where s.plan_id = p_plan;
-        if v_status <> 'approved' and not v_failed and not v_open then
-          -- What settlement() in plan-settlement.ts decides for this case, done here to save the round trips.
-          update plans set status = 'completed', updated_at = now(), finished_at = now() where id = p_plan;
-          insert into plan_events (plan_id, step_id, actor, kind, detail) values (p_plan, null, p_actor, 'plan_completed', '{}'::jsonb);
-          v_status := 'completed';
-        else
-          v_needs := v_failed or not v_open or (v_status = 'approved' and v_started);
+      for v_end in
+        select e.value as e, e.ordinality as i from jsonb_array_elements(p_ends) with ordinality as e
+        order by (e.value->>'plan_id')::bigint, e.value->>'step_id'
+      loop
+        v_plan := (v_end.e->>'plan_id')::bigint;
+        v_needs := false;
+        select pl.status, pl.rollback_requested into v_status, v_rollback from plans pl where pl.id = v_plan for no key update;
+        if not found then
+          v_out[v_end.i] := jsonb_build_object('recorded', false);
+          continue;
         end if;
-      end if;
+        update plan_steps
+        set status = v_end.e->>'status', result = nullif(v_end.e->'result', 'null'::jsonb), error = v_end.e->>'error', finished_at = now(),
+            waiting_on = null
+        where plan_id = v_plan and step_id = v_end.e->>'step_id' and status = 'running' and claimed_by = p_runner;
+        get diagnostics v_done = row_count;
+        if v_done = 0 then
+          v_out[v_end.i] := jsonb_build_object('recorded', false);
+          continue;
+        end if;
+        insert into plan_events (plan_id, step_id, actor, kind, detail)
+        values (v_plan, v_end.e->>'step_id', v_end.e->>'actor', v_end.e->>'kind', v_end.e->'detail');
+
+        if v_status in ('approved', 'executing', 'paused') then
+          select coalesce(bool_or(s.status = 'failed'), false), coalesce(bool_or(s.status in ('pending', 'running')), false),
+                 coalesce(bool_or(s.status <> 'pending'), false)
+            into v_failed, v_open, v_started
+            from plan_steps s where s.plan_id = v_plan;
+          if v_status <> 'approved' and not v_failed and not v_open then
+            update plans set status = 'completed', updated_at = now(), finished_at = now() where id = v_plan;
+            insert into plan_events (plan_id, step_id, actor, kind, detail)
+            values (v_plan, null, v_end.e->>'actor', 'plan_completed', '{}'::jsonb);
+            v_status := 'completed';
+          else
+            v_needs := v_failed or not v_open or (v_status = 'approved' and v_started);
+          end if;
+        end if;
+        v_out[v_end.i] := jsonb_build_object('recorded', true, 'plan_status', v_status, 'rollback_requested', v_rollback,
+                                             'needs_settling', v_needs);
+      end loop;
 
       if p_claim > 0 then
         select coalesce(jsonb_agg(to_jsonb(c)), '[]'::jsonb) into v_claimed
           from pm_claim_plan_steps(p_claim_plan, p_claim, p_runner, p_stale_seconds) c;
       end if;
-      return query select true, v_status, v_rollback, v_needs, v_claimed;
+      return query select to_jsonb(v_out), v_claimed;
     end
     $fn$`.execute(db);
 }
@@ -173,9 +194,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists plan_steps_status_changed on plan_steps`.execute(db);
   await sql`drop function if exists pm_plan_step_status_changed()`.execute(db);
+  await sql`create index if not exists plan_steps_status_idx on plan_steps (status, plan_id)`.execute(db);
   await sql`drop index if exists plan_steps_claimed_idx`.execute(db);
   await sql`drop index if exists plan_steps_ready_idx`.execute(db);
   await sql`alter table plan_steps drop column if exists waiting_for`.execute(db);
-  await sql`drop function if exists pm_finish_plan_step(bigint, text, text, text, jsonb, text, text, text, jsonb, integer, bigint, double precision)`.execute(db);
+  await sql`drop function if exists pm_finish_plan_steps(jsonb, text, integer, bigint, double precision)`.execute(db);
   await sql`drop function if exists pm_claim_plan_steps(bigint, integer, text, double precision)`.execute(db);
 }

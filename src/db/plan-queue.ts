@@ -112,20 +112,27 @@ export async function recordAttempt(db: Db, planId: string, stepId: string, runn
   return row?.attempts;
 }
 
-export interface StepFinish {
+/** How one step ended. */
+export interface StepEnd {
   planId: string;
   stepId: string;
-  runner: string;
   status: 'completed' | 'failed';
   result?: Record<string, unknown> | null;
   error?: string | null;
   /** Recorded with it (default: step_completed / step_failed by the executor). */
   event?: { actor: string; kind: string; detail: Record<string, unknown> };
-  /** Claims up to `limit` ready steps for the same runner in the same round trip (see claimReadySteps). */
-  claim?: { limit: number; planId: string | null; staleAfterMs: number };
 }
 
-export type FinishedStep =
+/** Claims made with step ends, in the same round trip (see claimReadySteps). */
+export interface ClaimWithEnds {
+  limit: number;
+  /** Only this plan's steps; null for every active plan. */
+  planId: string | null;
+  staleAfterMs: number;
+}
+
+/** What recording one step's end did. */
+export type RecordedEnd =
   | { recorded: false }
   | {
       recorded: true;
@@ -136,31 +143,54 @@ export type FinishedStep =
        * with nothing left to run and no failure was completed here already (planStatus says so).
        */
       needsSettling: boolean;
-      /** The steps claimed with it (`claim`). */
-      claimed: ClaimedStep[];
     };
 
 /**
- * Records how a step this runner holds ended, with its event, holding the plan's row lock while it runs, so a cancel
- * is either seen here (its status comes back) or sees this step done. Still under the lock it completes the plan when
- * nothing is left and nothing failed, or says whether the plan needs settling (of two last steps ending at once, the
- * second to take the lock sees both); then claims the next ready steps when asked. One round trip
- * (pm_finish_plan_step, migrations/0007_plan_queue_functions.ts). `recorded: false` (nothing changed, nothing
- * claimed) when the step is no longer this runner's: another executor took it over, and its own attempt decides.
+ * Records how steps this runner holds ended, each with its event and under its plan's row lock, so a cancel is either
+ * seen here (the plan's status comes back) or sees the step done. Still under the lock it completes a plan when nothing
+ * is left and nothing failed, or says whether the plan needs settling (of two last steps ending at once in two
+ * executors, the second to take the lock sees both); then claims the next ready steps when asked. One round trip
+ * (pm_finish_plan_steps, migrations/0007_plan_queue_functions.ts). An end comes back `recorded: false` (nothing
+ * changed) when its step is no longer this runner's: another executor took it over, and its own attempt decides.
  */
-export async function finishStep(db: Db, finish: StepFinish): Promise<FinishedStep> {
-  const result = finish.result === undefined || finish.result === null ? null : json(finish.result);
-  const event = finish.event ?? { actor: `executor:${finish.runner}`, kind: finish.status === 'completed' ? 'step_completed' : 'step_failed', detail: {} };
-  if (!isPlanId(finish.planId)) return { recorded: false };
-  const claim = finish.claim ?? { limit: 0, planId: null, staleAfterMs: 0 };
-  const claimPlan = claim.planId !== null && isPlanId(claim.planId) ? claim.planId : null;
-  const { rows } = await sql<{ recorded: boolean; plan_status: PlanStatus; rollback_requested: boolean; needs_settling: boolean; claimed: ClaimRow[] }>`
-    select * from pm_finish_plan_step(${finish.planId}::bigint, ${finish.stepId}::text, ${finish.runner}::text, ${finish.status}::text,
-      ${result}::jsonb, ${finish.error ?? null}::text, ${event.actor}::text, ${event.kind}::text, ${json(event.detail)}::jsonb,
-      ${Math.max(0, claim.limit)}::integer, ${claimPlan}::bigint, ${claim.staleAfterMs / 1000}::double precision)`.execute(db);
+export async function finishSteps(db: Db, runner: string, ends: readonly StepEnd[], claim?: ClaimWithEnds): Promise<{ ends: RecordedEnd[]; claimed: ClaimedStep[] }> {
+  const sent = ends.filter((e) => isPlanId(e.planId));
+  const limit = Math.max(0, claim?.limit ?? 0);
+  if (sent.length === 0 && limit === 0) return { ends: ends.map(() => ({ recorded: false })), claimed: [] };
+  const payload = sent.map((e) => {
+    const event = e.event ?? { actor: `executor:${runner}`, kind: e.status === 'completed' ? 'step_completed' : 'step_failed', detail: {} };
+    return { plan_id: e.planId, step_id: e.stepId, status: e.status, result: e.result ?? null, error: e.error ?? null, actor: event.actor, kind: event.kind, detail: event.detail };
+  });
+  const claimPlan = claim?.planId != null && isPlanId(claim.planId) ? claim.planId : null;
+  const { rows } = await sql<{ ends: { recorded: boolean; plan_status?: PlanStatus; rollback_requested?: boolean; needs_settling?: boolean }[]; claimed: ClaimRow[] }>`
+    select * from pm_finish_plan_steps(${json(payload)}::jsonb, ${runner}::text, ${limit}::integer, ${claimPlan}::bigint,
+      ${(claim?.staleAfterMs ?? 0) / 1000}::double precision)`.execute(db);
   const row = rows[0];
-  if (!row?.recorded) return { recorded: false };
-  return { recorded: true, planStatus: row.plan_status, rollbackRequested: row.rollback_requested, needsSettling: row.needs_settling, claimed: row.claimed.map(toClaimed) };
+  const byEnd = new Map(sent.map((e, i) => [e, row?.ends[i]]));
+  return {
+    ends: ends.map((e): RecordedEnd => {
+      const r = byEnd.get(e);
+      if (!r?.recorded) return { recorded: false };
+      return { recorded: true, planStatus: r.plan_status!, rollbackRequested: r.rollback_requested ?? false, needsSettling: r.needs_settling ?? false };
+    }),
+    claimed: (row?.claimed ?? []).map(toClaimed),
+  };
+}
+
+export interface StepFinish extends StepEnd {
+  runner: string;
+  /** Claims up to `limit` ready steps for the same runner in the same round trip (see claimReadySteps). */
+  claim?: ClaimWithEnds;
+}
+
+/** One step's end, and the steps claimed with it (claimed even when the end was not this runner's to record). */
+export type FinishedStep = RecordedEnd & { claimed: ClaimedStep[] };
+
+/** One step's end (see finishSteps). */
+export async function finishStep(db: Db, finish: StepFinish): Promise<FinishedStep> {
+  const { runner, claim, ...end } = finish;
+  const done = await finishSteps(db, runner, [end], claim);
+  return { ...done.ends[0]!, claimed: done.claimed };
 }
 
 /** Locks the plan's row (see lockPlan) and reads only its status and whether a cancel asked for rollback. */

@@ -97,6 +97,8 @@ type Attempt =
   | { kind: 'refused'; reason: string };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** The variables axios takes a proxy from (then NO_PROXY applies). */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 const MAX_REDIRECTS = 5;
 
 export class HttpClient {
@@ -133,6 +135,8 @@ export class HttpClient {
       // Redirects are followed in `attempt`, where the same-host rule applies to them too (and axios' redirect
       // wrapper, which costs more CPU than the rest of a request, is left out).
       maxRedirects: 0,
+      // axios reads the proxy variables on every request; with none set, it is told once that there is no proxy.
+      ...(PROXY_VARIABLES.some((name) => process.env[name]) ? {} : { proxy: false as const }),
     });
   }
 

@@ -5,7 +5,7 @@
 // whose runner died, and each step's idempotency key keeps its side effects from happening twice.
 import { manualStepDm } from '../bot/blocks/plan.ts';
 import type { Db } from '../db/database.ts';
-import { appendPlanEvent, claimReadySteps, finishStep, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, type ClaimedStep, type FinishedStep } from '../db/plans.ts';
+import { appendPlanEvent, claimReadySteps, finishStep, finishSteps, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, type ClaimedStep, type RecordedEnd, type StepEnd } from '../db/plans.ts';
 import { executeStep, planActions, StepInputError, type ActionRegistry } from '../services/plans/actions/index.ts';
 import type { StoredPlan, StoredStep } from '../services/plans/stored-plan.ts';
 import type { JobContext, JobDefinition } from './job.ts';
@@ -83,6 +83,46 @@ function asResult(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value: value ?? null };
 }
 
+/** How many step ends go to the database in one call at most. */
+const MAX_ENDS_PER_CALL = 32;
+
+/**
+ * Step ends on their way to the database: a call goes at once when none is under way, and the ends that come in
+ * meanwhile go together in the next one (a group commit). Idle, it adds no wait; under load, one round trip records
+ * several ends.
+ */
+class EndQueue {
+  private queued: { end: StepEnd; done: (recorded: RecordedEnd) => void; failed: (err: unknown) => void }[] = [];
+  private busy = false;
+
+  constructor(private readonly send: (ends: StepEnd[]) => Promise<RecordedEnd[]>) {}
+
+  record(end: StepEnd): Promise<RecordedEnd> {
+    return new Promise((done, failed) => {
+      this.queued.push({ end, done, failed });
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, MAX_ENDS_PER_CALL);
+        try {
+          const recorded = await this.send(batch.map((b) => b.end));
+          batch.forEach((b, i) => b.done(recorded[i] ?? { recorded: false }));
+        } catch (err) {
+          for (const b of batch) b.failed(err);
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
 class PlanRun {
   readonly summary: PlanExecutionSummary = { plans: 0, stepsStarted: 0, completed: 0, failed: 0, waiting: 0, reclaimed: 0, retries: 0, lost: 0 };
   private readonly plans = new Set<string>();
@@ -91,12 +131,20 @@ class PlanRun {
   private readonly actor: string;
   readonly progress: ProgressMessages;
 
+  /** Completed steps' ends on their way to the database, several to a round trip under load. */
+  private readonly ends: EndQueue;
+
   constructor(
     private readonly ctx: JobContext,
     private readonly settings: Settings,
+    /** Only this plan's steps are claimed; null for every active plan. */
+    private readonly planFilter: string | null,
+    /** Starts steps claimed along with step ends. */
+    private readonly launch: (claimed: ClaimedStep) => void,
   ) {
     this.actor = `executor:${settings.runner}`;
     this.progress = new ProgressMessages(ctx, settings.progressIntervalMs, settings.sleep);
+    this.ends = new EndQueue((ends) => this.recordEnds(ends));
   }
 
   private get db(): Db {
@@ -144,29 +192,46 @@ class PlanRun {
   }
 
   /**
-   * Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. A step that completes
-   * claims the next ready steps with its end (`next`, already adopted): `claimedNext` false means it did not, and
-   * what its end made ready is for the caller to claim.
+   * Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. The end of a step
+   * that completes claims the next ready steps (and starts them); `claimedNext` false means it did not, and what the
+   * end made ready is for the caller to claim.
    */
-  async run(claimed: ClaimedStep, planFilter: string | null): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
+  async run(claimed: ClaimedStep): Promise<{ claimedNext: boolean }> {
     const { planId, step } = claimed;
     try {
       if (step.action === 'manual') {
         await this.waitForPerson(claimed);
-        return { next: [], claimedNext: false };
+        return { claimedNext: false };
       }
-      return await this.execute(claimed, planFilter);
+      return await this.execute(claimed);
     } catch (err) {
       // A database or Slack failure outside the action: the claim goes stale and another run takes the step over.
       this.ctx.logger.error({ plan: planId, step: step.id, err: errorText(err) }, 'plan executor: step could not be run');
-      return { next: [], claimedNext: false };
+      return { claimedNext: false };
     } finally {
       this.inUse -= 1;
       this.touch(planId);
     }
   }
 
-  private async execute(claimed: ClaimedStep, planFilter: string | null): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
+  /**
+   * Records completed steps' ends in one round trip, claiming with them as many ready steps as the ends free slots
+   * (and any slot free besides), and starts those.
+   */
+  private async recordEnds(ends: StepEnd[]): Promise<RecordedEnd[]> {
+    const extra = this.free();
+    this.inUse += extra;
+    let done: Awaited<ReturnType<typeof finishSteps>>;
+    try {
+      done = await finishSteps(this.db, this.settings.runner, ends, { limit: ends.length + extra, planId: this.planFilter, staleAfterMs: this.settings.staleAfterMs });
+    } finally {
+      this.inUse -= extra;
+    }
+    for (const c of this.adopt(done.claimed)) this.launch(c);
+    return done.ends;
+  }
+
+  private async execute(claimed: ClaimedStep): Promise<{ claimedNext: boolean }> {
     const { runner, tries, backoffMs, registry } = this.settings;
     const { planId, step } = claimed;
     const triedBefore = step.attempts - 1;
@@ -184,7 +249,7 @@ class PlanRun {
         outcome = { error: err };
       }
       checkpoint = memory.saved === null ? null : { ...memory.saved };
-      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt, planFilter);
+      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt);
       if (outcome.error instanceof StepTakenOverError) return this.lose(planId, step.id);
 
       const error = errorText(outcome.error);
@@ -201,28 +266,11 @@ class PlanRun {
     }
   }
 
-  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number, planFilter: string | null): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
+  private async succeed(claimed: ClaimedStep, result: Record<string, unknown>, attempt: number): Promise<{ claimedNext: boolean }> {
     const { planId, step } = claimed;
-    // This step's slot, and every free one, go to the steps its end claims.
-    const extra = this.free();
-    this.inUse += extra;
-    let end: FinishedStep;
-    try {
-      end = await finishStep(this.db, {
-        planId,
-        stepId: step.id,
-        runner: this.settings.runner,
-        status: 'completed',
-        result,
-        event: { actor: this.actor, kind: 'step_completed', detail: { attempts: attempt, result } },
-        claim: { limit: 1 + extra, planId: planFilter, staleAfterMs: this.settings.staleAfterMs },
-      });
-    } finally {
-      this.inUse -= extra;
-    }
+    const end = await this.ends.record({ planId, stepId: step.id, status: 'completed', result, event: { actor: this.actor, kind: 'step_completed', detail: { attempts: attempt, result } } });
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.completed += 1;
-    const next = this.adopt(end.claimed);
     // Settled under the plan's lock when the end made a difference (the finish said so, under the same lock).
     const settling = end.needsSettling ? settlePlan(this.db, planId, this.actor) : Promise.resolve(undefined);
     // Cancelled with rollback while this step ran: what it just did is undone too.
@@ -232,23 +280,23 @@ class PlanRun {
     }
     await settling;
     // A settlement may change what is ready: then the caller claims again.
-    return { next, claimedNext: !end.needsSettling };
+    return { claimedNext: !end.needsSettling };
   }
 
-  private async fail(claimed: ClaimedStep, error: string, attempt: number): Promise<{ next: ClaimedStep[]; claimedNext: boolean }> {
+  private async fail(claimed: ClaimedStep, error: string, attempt: number): Promise<{ claimedNext: boolean }> {
     const { planId, step } = claimed;
     const end = await finishStep(this.db, { planId, stepId: step.id, runner: this.settings.runner, status: 'failed', error, event: { actor: this.actor, kind: 'step_failed', detail: { attempts: attempt, error } } });
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.failed += 1;
     this.ctx.logger.warn({ plan: planId, step: step.id, attempts: attempt, error }, 'plan step failed');
     if (end.needsSettling) await settlePlan(this.db, planId, this.actor);
-    return { next: [], claimedNext: false };
+    return { claimedNext: false };
   }
 
-  private lose(planId: string, stepId: string): { next: ClaimedStep[]; claimedNext: boolean } {
+  private lose(planId: string, stepId: string): { claimedNext: boolean } {
     this.summary.lost += 1;
     this.ctx.logger.warn({ plan: planId, step: stepId }, 'plan executor: the step was taken over by another runner; its result there decides');
-    return { next: [], claimedNext: false };
+    return { claimedNext: false };
   }
 
   /** A manual step: DM its owner a Done button (once per step, through the ledger), then let it wait. */
@@ -293,26 +341,25 @@ export async function executePlans(ctx: JobContext, options: PlanExecutionOption
     registry: options.registry ?? planActions,
     sleep: options.sleep ?? sleepFor,
   };
-  const run = new PlanRun(ctx, settings);
   const planFilter = options.planId ?? null;
   const running = new Set<Promise<void>>();
-  // Asked about one plan (a click just approved, resumed or settled it): its message shows where it stands now.
-  if (options.planId && isPlanId(options.planId)) run.progress.touch(options.planId);
   // Ends whose successors nobody has claimed yet (a step that failed, waits for a person, …), and a way to wake the
   // loop below for them or when nothing runs any more. A step that completes claims its successors itself.
   let unclaimedEnds = 0;
   let wake: () => void = () => {};
   const launch = (claimed: ClaimedStep): void => {
-    const ended = ({ next, claimedNext }: { next: ClaimedStep[]; claimedNext: boolean }): void => {
+    const ended = ({ claimedNext }: { claimedNext: boolean }): void => {
       running.delete(task);
-      for (const c of next) launch(c);
       if (!claimedNext) unclaimedEnds += 1;
       if (!claimedNext || running.size === 0) wake();
     };
     // run() reports its own failures; should it still throw, the loop must not wait for this step forever.
-    const task: Promise<void> = run.run(claimed, planFilter).then(ended, () => ended({ next: [], claimedNext: false }));
+    const task: Promise<void> = run.run(claimed).then(ended, () => ended({ claimedNext: false }));
     running.add(task);
   };
+  const run = new PlanRun(ctx, settings, planFilter, launch);
+  // Asked about one plan (a click just approved, resumed or settled it): its message shows where it stands now.
+  if (options.planId && isPlanId(options.planId)) run.progress.touch(options.planId);
   try {
     for (;;) {
       const before = unclaimedEnds;
