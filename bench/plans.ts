@@ -189,7 +189,10 @@ async function benchPlanExecutionWith(setting: SettingName): Promise<Record<stri
       else if (line.startsWith('{"durationMs"') && others) {
         const used = process.cpuUsage(others.cpu);
         const postgres = await postgresCpuMs();
-        othersUsed = { fakeServersCpuMs: Math.round((used.user + used.system) / 1000), ...(postgres !== null && others.postgres !== null ? { postgresCpuMs: postgres - others.postgres } : {}) };
+        // A PostgreSQL process that exits before its parent collects it takes its CPU time out of the sum: a negative
+        // difference is left out rather than reported.
+        const postgresUsed = postgres !== null && others.postgres !== null && postgres >= others.postgres ? postgres - others.postgres : undefined;
+        othersUsed = { fakeServersCpuMs: Math.round((used.user + used.system) / 1000), ...(postgresUsed !== undefined ? { postgresCpuMs: postgresUsed } : {}) };
       }
     });
     const run = JSON.parse(lines.pop()!) as { durationMs: number; cpuMs: number; sysMs: number; statements: number; summary: { completed: number; failed: number } };

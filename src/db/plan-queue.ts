@@ -213,6 +213,22 @@ export async function planStatus(db: Db, planId: string): Promise<PlanStatus | u
   return row?.status;
 }
 
+/**
+ * Gives back a step this runner claimed but did not start (its plan stopped meanwhile): pending again, its attempt not
+ * counted, so the next claim is its first try. False when the step is no longer this runner's.
+ */
+export async function releaseClaimedStep(db: Db, planId: string, stepId: string, runner: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await heldStep(trx, planId, stepId, runner)
+      .set((eb) => ({ status: 'pending', claimed_by: null, claimed_at: null, attempts: eb('attempts', '-', 1), started_at: sql<Date | null>`case when attempts <= 1 then null else started_at end` }))
+      .returning('attempts')
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx.insertInto('plan_events').values({ plan_id: planId, step_id: stepId, actor: `executor:${runner}`, kind: 'step_released', detail: json({ reason: 'the plan stopped before the step started' }) }).execute();
+    return true;
+  });
+}
+
 /** A manual step now waits for `waitingOn` (a person) to press Done; no executor holds it any more. */
 export async function markStepWaiting(db: Db, planId: string, stepId: string, runner: string, waitingOn: string): Promise<boolean> {
   const row = await heldStep(db, planId, stepId, runner).set({ waiting_on: waitingOn, claimed_by: null, claimed_at: null }).returning('step_id').executeTakeFirst();

@@ -3,11 +3,15 @@
 // backoff, honours on_failure, DMs a manual step's owner a Done button and lets the steps after it wait, and keeps
 // the plan's Slack message showing its progress. State lives in the database: a restarted executor takes over steps
 // whose runner died, and each step's idempotency key keeps its side effects from happening twice.
+//
+// Throughput: a few steps are claimed ahead of a free slot, so a slot goes to the next step as soon as an action
+// succeeds; the ends are written together (one round trip records the ends that came in while the previous one was
+// under way, and claims the next steps). A step claimed ahead whose plan stopped meanwhile is given back unstarted.
 import { manualStepDm } from '../bot/blocks/plan.ts';
 import type { Db } from '../db/database.ts';
-import { appendPlanEvent, claimReadySteps, finishStep, finishSteps, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, type ClaimedStep, type RecordedEnd, type StepEnd } from '../db/plans.ts';
+import { appendPlanEvent, claimReadySteps, finishStep, finishSteps, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, releaseClaimedStep, type ClaimedStep, type RecordedEnd, type StepEnd } from '../db/plans.ts';
 import { executeStep, planActions, StepInputError, type ActionRegistry } from '../services/plans/actions/index.ts';
-import type { StoredPlan, StoredStep } from '../services/plans/stored-plan.ts';
+import type { PlanStatus, StoredPlan, StoredStep } from '../services/plans/stored-plan.ts';
 import type { JobContext, JobDefinition } from './job.ts';
 import type { OutgoingMessage, Recipient } from './notifier.ts';
 import { actionContextFor, errorText, rowStepMemory, StepTakenOverError, undoSteps } from './plans/action-context.ts';
@@ -27,12 +31,23 @@ export const PLAN_EXECUTOR_DEFAULTS = {
   progressIntervalMs: DEFAULT_PROGRESS_INTERVAL_MS,
 } as const;
 
+/**
+ * Steps claimed ahead of a free slot: a quarter of the concurrency, at least one. When a step's action ends its slot
+ * goes at once to one of them, while its end is written to the database (with the claims that refill this supply)
+ * instead of waiting for that round trip.
+ */
+export function defaultPrefetch(concurrency: number): number {
+  return Math.max(1, Math.ceil(concurrency / 4));
+}
+
 export interface PlanExecutionOptions {
   /** Only this plan; otherwise every approved or executing plan. */
   planId?: string;
   /** Who claims the steps (host:pid by default); two executors must differ. */
   runner?: string;
   concurrency?: number;
+  /** Steps claimed ahead (default: defaultPrefetch(concurrency)). */
+  prefetch?: number;
   tries?: number;
   /** Tests shrink it; the retry behaviour stays. */
   backoffMs?: number;
@@ -155,28 +170,44 @@ class PlanRun {
     if (this.shown.has(planId)) this.progress.touch(planId);
   }
 
-  /** Slots taken: steps running in this run, and slots reserved for a claim under way. */
-  private inUse = 0;
+  /** Steps whose action is under way: at most `concurrency`. */
+  private executing = 0;
+  /** Claimed steps waiting for a slot (see defaultPrefetch). */
+  private readonly ready: ClaimedStep[] = [];
+  /** Claims under way: what they may bring is counted before it comes. */
+  private reserved = 0;
+  /**
+   * Plans this run saw stop (failed, paused, cancelled): a step of theirs claimed ahead is given back instead of
+   * started.
+   */
+  private readonly stopped = new Set<string>();
+  /** Give-backs under way (awaited before the run ends). */
+  readonly releases = new Set<Promise<void>>();
 
-  /** Slots free for more steps. */
-  free(): number {
-    return Math.max(0, this.settings.concurrency - this.inUse);
+  /** How many more steps may be claimed now: one per slot, and the few held ahead. */
+  claimable(): number {
+    const { concurrency, prefetch } = this.settings;
+    return Math.max(0, concurrency + prefetch - this.executing - this.ready.length - this.reserved);
   }
 
-  async claim(planId: string | null, limit: number): Promise<ClaimedStep[]> {
-    this.inUse += limit;
+  /** Whether claimed steps are still waiting for a slot. */
+  get waitingForSlot(): boolean {
+    return this.ready.length > 0;
+  }
+
+  async claim(planId: string | null, limit: number): Promise<void> {
+    this.reserved += limit;
     let claimed: ClaimedStep[];
     try {
       claimed = await claimReadySteps(this.db, planId, limit, this.settings.runner, { staleAfterMs: this.settings.staleAfterMs });
     } finally {
-      this.inUse -= limit;
+      this.reserved -= limit;
     }
-    return this.adopt(claimed);
+    this.take(claimed);
   }
 
-  /** Takes claimed steps on: each holds a slot until its run ends. */
-  private adopt(claimed: ClaimedStep[]): ClaimedStep[] {
-    this.inUse += claimed.length;
+  /** Takes claimed steps on and starts as many as there are free slots. */
+  private take(claimed: ClaimedStep[]): void {
     for (const c of claimed) {
       this.plans.add(c.planId);
       if (c.hasMessage) this.shown.add(c.planId);
@@ -187,51 +218,89 @@ class PlanRun {
         this.ctx.logger.info({ plan: c.planId, step: c.step.id, from: c.reclaimedFrom }, 'plan executor: took over a step whose runner stopped');
       }
       this.touch(c.planId);
+      this.ready.push(c);
     }
-    return claimed;
+    this.startReady();
+  }
+
+  private startReady(): void {
+    while (this.executing < this.settings.concurrency && this.ready.length > 0) {
+      const next = this.ready.shift()!;
+      if (this.stopped.has(next.planId)) {
+        this.giveBack(next);
+        continue;
+      }
+      this.executing += 1;
+      this.launch(next);
+    }
+  }
+
+  /** A step claimed ahead whose plan stopped meanwhile goes back to pending, as if never claimed. */
+  private giveBack(claimed: ClaimedStep): void {
+    this.summary.stepsStarted -= 1;
+    const task = releaseClaimedStep(this.db, claimed.planId, claimed.step.id, this.settings.runner).then(() => undefined, (err: unknown) => {
+      // Left claimed, it is taken over as a stale claim later.
+      this.ctx.logger.warn({ plan: claimed.planId, step: claimed.step.id, err: errorText(err) }, 'plan executor: could not give back a step claimed ahead');
+    });
+    this.releases.add(task);
+    void task.finally(() => this.releases.delete(task));
+  }
+
+  /** Notes what this run learnt of a plan's status: a stopped plan starts none of its steps claimed ahead. */
+  private learn(planId: string, status: PlanStatus | undefined): void {
+    if (status === 'failed' || status === 'paused' || status === 'cancelled') this.stopped.add(planId);
   }
 
   /**
-   * Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. The end of a step
-   * that completes claims the next ready steps (and starts them); `claimedNext` false means it did not, and what the
-   * end made ready is for the caller to claim.
+   * Runs one claimed step to its end (completed, failed, or waiting for a person). Never throws. Its slot goes to the
+   * next step as soon as its action has succeeded, before its end is written (a failure keeps the slot until the plan
+   * is settled, so that a stopped plan starts nothing more). The end of a step that completes claims more steps;
+   * `claimedNext` false means it did not, and what the end made ready is for the caller to claim.
    */
   async run(claimed: ClaimedStep): Promise<{ claimedNext: boolean }> {
     const { planId, step } = claimed;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.executing -= 1;
+      this.startReady();
+    };
     try {
       if (step.action === 'manual') {
         await this.waitForPerson(claimed);
         return { claimedNext: false };
       }
-      return await this.execute(claimed);
+      return await this.execute(claimed, release);
     } catch (err) {
       // A database or Slack failure outside the action: the claim goes stale and another run takes the step over.
       this.ctx.logger.error({ plan: planId, step: step.id, err: errorText(err) }, 'plan executor: step could not be run');
       return { claimedNext: false };
     } finally {
-      this.inUse -= 1;
+      release();
       this.touch(planId);
     }
   }
 
-  /**
-   * Records completed steps' ends in one round trip, claiming with them as many ready steps as the ends free slots
-   * (and any slot free besides), and starts those.
-   */
+  /** Writes step ends in one round trip, claiming with them whatever this run has room for, and starts those. */
   private async recordEnds(ends: StepEnd[]): Promise<RecordedEnd[]> {
-    const extra = this.free();
-    this.inUse += extra;
+    const limit = this.claimable();
+    this.reserved += limit;
     let done: Awaited<ReturnType<typeof finishSteps>>;
     try {
-      done = await finishSteps(this.db, this.settings.runner, ends, { limit: ends.length + extra, planId: this.planFilter, staleAfterMs: this.settings.staleAfterMs });
+      done = await finishSteps(this.db, this.settings.runner, ends, { limit, planId: this.planFilter, staleAfterMs: this.settings.staleAfterMs });
     } finally {
-      this.inUse -= extra;
+      this.reserved -= limit;
     }
-    for (const c of this.adopt(done.claimed)) this.launch(c);
+    ends.forEach((e, i) => {
+      const recorded = done.ends[i];
+      if (recorded?.recorded) this.learn(e.planId, recorded.planStatus);
+    });
+    this.take(done.claimed);
     return done.ends;
   }
 
-  private async execute(claimed: ClaimedStep): Promise<{ claimedNext: boolean }> {
+  private async execute(claimed: ClaimedStep, release: () => void): Promise<{ claimedNext: boolean }> {
     const { runner, tries, backoffMs, registry } = this.settings;
     const { planId, step } = claimed;
     const triedBefore = step.attempts - 1;
@@ -249,7 +318,10 @@ class PlanRun {
         outcome = { error: err };
       }
       checkpoint = memory.saved === null ? null : { ...memory.saved };
-      if ('result' in outcome) return this.succeed(claimed, outcome.result, attempt);
+      if ('result' in outcome) {
+        release();
+        return this.succeed(claimed, outcome.result, attempt);
+      }
       if (outcome.error instanceof StepTakenOverError) return this.lose(planId, step.id);
 
       const error = errorText(outcome.error);
@@ -272,7 +344,7 @@ class PlanRun {
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.completed += 1;
     // Settled under the plan's lock when the end made a difference (the finish said so, under the same lock).
-    const settling = end.needsSettling ? settlePlan(this.db, planId, this.actor) : Promise.resolve(undefined);
+    const settling = end.needsSettling ? settlePlan(this.db, planId, this.actor).then((status) => this.learn(planId, status)) : Promise.resolve();
     // Cancelled with rollback while this step ran: what it just did is undone too.
     if (end.planStatus === 'cancelled' && end.rollbackRequested) {
       const plan = await getPlan(this.db, planId);
@@ -289,7 +361,8 @@ class PlanRun {
     if (!end.recorded) return this.lose(planId, step.id);
     this.summary.failed += 1;
     this.ctx.logger.warn({ plan: planId, step: step.id, attempts: attempt, error }, 'plan step failed');
-    if (end.needsSettling) await settlePlan(this.db, planId, this.actor);
+    this.learn(planId, end.planStatus);
+    if (end.needsSettling) this.learn(planId, await settlePlan(this.db, planId, this.actor));
     return { claimedNext: false };
   }
 
@@ -333,6 +406,7 @@ class PlanRun {
 export async function executePlans(ctx: JobContext, options: PlanExecutionOptions = {}): Promise<PlanExecutionSummary> {
   const settings: Settings = {
     concurrency: Math.max(1, options.concurrency ?? PLAN_EXECUTOR_DEFAULTS.concurrency),
+    prefetch: Math.max(0, options.prefetch ?? defaultPrefetch(options.concurrency ?? PLAN_EXECUTOR_DEFAULTS.concurrency)),
     tries: Math.max(1, options.tries ?? PLAN_EXECUTOR_DEFAULTS.tries),
     backoffMs: options.backoffMs ?? PLAN_EXECUTOR_DEFAULTS.backoffMs,
     staleAfterMs: options.staleAfterMs ?? PLAN_EXECUTOR_DEFAULTS.staleAfterMs,
@@ -364,16 +438,17 @@ export async function executePlans(ctx: JobContext, options: PlanExecutionOption
     for (;;) {
       const before = unclaimedEnds;
       const woken = new Promise<void>((resolve) => (wake = resolve));
-      const free = run.free();
-      for (const c of free > 0 ? await run.claim(planFilter, free) : []) launch(c);
+      const room = run.claimable();
+      if (room > 0) await run.claim(planFilter, room);
       // An end while the claim was under way may have made steps ready that it missed.
       if (unclaimedEnds !== before) continue;
-      if (running.size === 0) break;
+      if (running.size === 0 && !run.waitingForSlot) break;
       await woken;
     }
   } finally {
     // Steps still running (the loop stopped on an error) end first; their ends may start no new ones then.
     while (running.size > 0) await Promise.all(running);
+    await Promise.all(run.releases);
     await run.progress.flush();
   }
   return run.summary;

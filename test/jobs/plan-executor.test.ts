@@ -269,6 +269,11 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     expect(statuses(p)).toEqual({ bad: 'failed', after: 'pending', other: 'pending' });
     expect(p.steps[0]).toMatchObject({ attempts: 3, error: 'the printer is on fire' });
     expect((await planEvents(w.ctx.db, id)).map((e) => e.kind)).toContain('plan_failed');
+    // "other" was claimed ahead while "bad" ran (one slot, one step ahead): it was given back unstarted, its try
+    // not counted.
+    expect(p.steps[2]).toMatchObject({ id: 'other', status: 'pending', attempts: 0 });
+    expect((await planEvents(w.ctx.db, id)).filter((e) => e.stepId === 'other').map((e) => e.kind)).toEqual(['step_started', 'step_released']);
+    expect(summary.stepsStarted).toBe(1);
   });
 
   it('with on_failure continue, skips the steps that wait for the failed one and runs the rest', async () => {
