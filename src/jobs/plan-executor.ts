@@ -6,7 +6,9 @@
 //
 // Throughput: a few steps are claimed ahead of a free slot, so a slot goes to the next step as soon as an action
 // succeeds; the ends are written together (one round trip records the ends that came in while the previous one was
-// under way, and claims the next steps). A step claimed ahead whose plan stopped meanwhile is given back unstarted.
+// under way, and claims the next steps). A claimed step is a running step (the plan's message shows it so): a pause
+// stops claims, and a step claimed before it still runs, as one already under way finishes. A step claimed ahead of a
+// plan this run saw stop (its own failed step, a cancel it read back) is given back unstarted.
 import { manualStepDm } from '../bot/blocks/plan.ts';
 import type { Db } from '../db/database.ts';
 import { appendPlanEvent, claimReadySteps, finishStep, finishSteps, getPlan, isPlanId, markStepWaiting, planStatus, plansToResume, recordAttempt, releaseClaimedStep, type ClaimedStep, type RecordedEnd, type StepEnd } from '../db/plans.ts';
@@ -249,6 +251,7 @@ class PlanRun {
   /** Notes what this run learnt of a plan's status: a stopped plan starts none of its steps claimed ahead. */
   private learn(planId: string, status: PlanStatus | undefined): void {
     if (status === 'failed' || status === 'paused' || status === 'cancelled') this.stopped.add(planId);
+    else if (status === 'executing' || status === 'approved') this.stopped.delete(planId);
   }
 
   /**

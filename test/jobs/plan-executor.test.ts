@@ -337,6 +337,26 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     expect((await plan(w.ctx, id)).status).toBe('completed');
   });
 
+  it('after a pause, runs a step claimed before it (shown as running) and claims nothing more', async () => {
+    // One slot: "a" runs, "b" (ready too) is claimed ahead and waits for the slot; the pause comes while "a" runs.
+    const id = await approvedPlan(w.ctx, [rec('a'), rec('b'), rec('c', ['a', 'b']), rec('d')]);
+    duringStep = async (label) => {
+      if (label === 'a') {
+        expect(statuses(await plan(w.ctx, id))).toMatchObject({ a: 'running', b: 'running', d: 'pending' });
+        expect((await pausePlan(w.ctx, id, GRACE)).ok).toBe(true);
+      }
+    };
+    await executePlans(w.ctx, { ...FAST, planId: id, registry, concurrency: 1, prefetch: 1 });
+    expect(journal).toEqual(['start:a', 'end:a', 'start:b', 'end:b']);
+    const paused = await plan(w.ctx, id);
+    expect([paused.status, statuses(paused)]).toEqual(['paused', { a: 'completed', b: 'completed', c: 'pending', d: 'pending' }]);
+
+    expect((await resumePlan(w.ctx, id, GRACE)).ok).toBe(true);
+    await executePlans(w.ctx, { ...FAST, planId: id, registry, concurrency: 1, prefetch: 1 });
+    expect(journal.slice(4).sort()).toEqual(['end:c', 'end:d', 'start:c', 'start:d']);
+    expect((await plan(w.ctx, id)).status).toBe('completed');
+  });
+
   it('skips a pending step (the steps after it go on), and a failed one (the stopped plan goes on)', async () => {
     const id = await approvedPlan(w.ctx, [rec('a'), rec('b', ['a']), rec('c', ['b'])]);
     expect((await skipStep(w.ctx, id, 'b', GRACE)).ok).toBe(true);
