@@ -41,7 +41,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const config = options.config ?? (await loadConfig(env));
   const owned = options.database === undefined;
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.runtime.databaseUrl, pgliteDir: config.runtime.pgliteDir }));
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.runtime.databaseUrl, pgliteDir: config.runtime.pgliteDir, logger }));
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { Logger } from '../logger.ts';
 import type { Database } from './schema.ts';
 
 // int8 (bigserial ids, count(*)) as numbers rather than strings: our counts and ids stay far below 2^53.
@@ -31,6 +32,8 @@ export interface OpenDatabaseOptions {
   pgliteSnapshot?: Blob;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** Told when an idle pooled connection fails (PostgreSQL restarted, the connection was killed). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export function redactDatabaseUrl(url: string): string {
@@ -45,6 +48,10 @@ export function redactDatabaseUrl(url: string): string {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
+    // An idle connection that fails (PostgreSQL restarting, a connection killed by an administrator) is an 'error'
+    // event on the pool: unheard, it would end the process. The pool drops that connection and opens another on next
+    // use; the query that needs it then reports any real outage.
+    pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'a pooled PostgreSQL connection failed while idle; it is replaced on next use'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', location: redactDatabaseUrl(options.databaseUrl), close: () => db.destroy() };
   }
