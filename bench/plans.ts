@@ -230,6 +230,7 @@ async function benchPlanExecutionWith(setting: SettingName): Promise<Record<stri
       ratio: Number((run.durationMs / boundMs).toFixed(3)),
       ratioToCriticalPath: Number((run.durationMs / criticalPathMs).toFixed(2)),
       targetRatio: TARGET_RATIO,
+      meetsTarget: run.durationMs / boundMs <= TARGET_RATIO,
       stepsCompleted: run.summary.completed,
       stepsFailed: run.summary.failed,
       issuesCreated: created.length,
