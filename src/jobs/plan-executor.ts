@@ -103,16 +103,24 @@ function asResult(value: unknown): Record<string, unknown> {
 /** How many step ends go to the database in one call at most. */
 const MAX_ENDS_PER_CALL = 32;
 
+/** Waits before writing step ends again after the database failed to take them (a restart, a failover). */
+export const END_WRITE_RETRY_WAITS_MS = [250, 1000, 4000] as const;
+
 /**
  * Step ends on their way to the database: a call goes at once when none is under way, and the ends that come in
  * meanwhile go together in the next one (a group commit). Idle, it adds no wait; under load, one round trip records
- * several ends.
+ * several ends. A call the database fails is tried again a few times: what the steps did is known only here until it
+ * is written (given up, their claims go stale and another run takes them over, finding what they made by their keys).
  */
 class EndQueue {
   private queued: { end: StepEnd; done: (recorded: RecordedEnd) => void; failed: (err: unknown) => void }[] = [];
   private busy = false;
 
-  constructor(private readonly send: (ends: StepEnd[]) => Promise<RecordedEnd[]>) {}
+  constructor(
+    private readonly send: (ends: StepEnd[]) => Promise<RecordedEnd[]>,
+    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly onRetry: (err: unknown, waitMs: number, ends: number) => void,
+  ) {}
 
   record(end: StepEnd): Promise<RecordedEnd> {
     return new Promise((done, failed) => {
@@ -127,11 +135,20 @@ class EndQueue {
     try {
       while (this.queued.length > 0) {
         const batch = this.queued.splice(0, MAX_ENDS_PER_CALL);
-        try {
-          const recorded = await this.send(batch.map((b) => b.end));
-          batch.forEach((b, i) => b.done(recorded[i] ?? { recorded: false }));
-        } catch (err) {
-          for (const b of batch) b.failed(err);
+        for (let tried = 0; ; tried += 1) {
+          try {
+            const recorded = await this.send(batch.map((b) => b.end));
+            batch.forEach((b, i) => b.done(recorded[i] ?? { recorded: false }));
+            break;
+          } catch (err) {
+            const waitMs = END_WRITE_RETRY_WAITS_MS[tried];
+            if (waitMs === undefined) {
+              for (const b of batch) b.failed(err);
+              break;
+            }
+            this.onRetry(err, waitMs, batch.length);
+            await this.sleep(waitMs);
+          }
         }
       }
     } finally {
@@ -161,7 +178,11 @@ class PlanRun {
   ) {
     this.actor = `executor:${settings.runner}`;
     this.progress = new ProgressMessages(ctx, settings.progressIntervalMs, settings.sleep);
-    this.ends = new EndQueue((ends) => this.recordEnds(ends));
+    this.ends = new EndQueue(
+      (ends) => this.recordEnds(ends),
+      settings.sleep,
+      (err, waitMs, count) => ctx.logger.warn({ err: errorText(err), waitMs, ends: count }, 'plan executor: the database did not take step ends; trying again'),
+    );
   }
 
   private get db(): Db {

@@ -313,6 +313,21 @@ describe.each(testEngines())('the plan executor on %s', (engine) => {
     expect((await plan(w.ctx, id)).steps[0]).toMatchObject({ status: 'running', result: null });
   });
 
+  it('writes a step’s end again when the database fails to take it for a moment, and the plan goes on', async () => {
+    const id = await approvedPlan(w.ctx, [rec('a'), rec('b', ['a'])]);
+    const finish = 'pm_finish_plan_steps(jsonb, text, integer, bigint, double precision)';
+    duringStep = async (label) => {
+      if (label !== 'a') return;
+      // For 100 ms the database has no way to record a step's end (as during a failover).
+      await sql.raw(`alter function ${finish} rename to pm_finish_plan_steps_away`).execute(w.ctx.db);
+      setTimeout(() => void sql.raw(`alter function pm_finish_plan_steps_away(jsonb, text, integer, bigint, double precision) rename to pm_finish_plan_steps`).execute(w.ctx.db), 100);
+    };
+    const summary = await executePlans(w.ctx, { ...FAST, planId: id, registry });
+    expect(summary).toMatchObject({ completed: 2, failed: 0, lost: 0 });
+    expect(journal).toEqual(['start:a', 'end:a', 'start:b', 'end:b']);
+    expect((await plan(w.ctx, id)).status).toBe('completed');
+  });
+
   it('refuses a step whose params cannot be filled at once, without retrying', async () => {
     const id = await approvedPlan(w.ctx, [{ ...jiraIssue('orphan', 'Orphan'), params: { project: 'SUBS', summary: 'Orphan', parent: '{{steps.ghost.key}}' } }]);
     await executePlans(w.ctx, { ...FAST, planId: id });
