@@ -5,7 +5,8 @@
 // unlimited concurrency it would be the critical path alone; `ratioToCriticalPath` reports against that too.
 // The executor runs in a process of its own, as `serve` would: the fake Jira's own work is not counted against it.
 // Like `serve`, which has been running for a while when plans are approved, it first runs WARMUP_PLANS other plans
-// (untimed): the figures are for code the JIT has compiled, not for a process's first second.
+// (untimed, as many as are measured): the figures are for code the JIT has compiled, in the executor and in the fake
+// Jira alike, not for a process's first second.
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,7 +40,7 @@ type SettingName = keyof typeof SETTINGS;
 /** The warm-up runs with many steps in flight: it is there for the JIT, and is over sooner. */
 const WARMUP_SETTINGS = SETTINGS.burst;
 const TARGET_RATIO = 1.3;
-const WARMUP_PLANS = 30;
+const WARMUP_PLANS = 100;
 const EXECUTOR_FLAG = '--plan-executor-process';
 
 function agency(): AgencyData {

@@ -203,7 +203,7 @@ class PlanRun {
    * Plans this run saw stop (failed, paused, cancelled): a step of theirs claimed ahead is given back instead of
    * started.
    */
-  private readonly stopped = new Set<string>();
+  private readonly stopped = new Map<string, PlanStatus>();
   /** Give-backs under way (awaited before the run ends). */
   readonly releases = new Set<Promise<void>>();
 
@@ -271,8 +271,9 @@ class PlanRun {
 
   /** Notes what this run learnt of a plan's status: a stopped plan starts none of its steps claimed ahead. */
   private learn(planId: string, status: PlanStatus | undefined): void {
-    if (status === 'failed' || status === 'paused' || status === 'cancelled') this.stopped.add(planId);
-    else if (status === 'executing' || status === 'approved') this.stopped.delete(planId);
+    if (status === 'failed' || status === 'paused' || status === 'cancelled') this.stopped.set(planId, status);
+    // A resumed plan goes on. (A failed or cancelled one seen "executing" is a reading from before it stopped.)
+    else if (status === 'executing' && this.stopped.get(planId) === 'paused') this.stopped.delete(planId);
   }
 
   /**
