@@ -86,13 +86,30 @@ export class SlackChat {
     return { ok: true };
   }
 
+  /**
+   * Pending scheduled messages, soonest first: `oldest`/`latest` bound post_at (Unix seconds; `oldest` must be less
+   * than `latest`), `limit` a page (default 100), and a `next_cursor` while more remain.
+   */
   listScheduledMessages(args: Args): Answer {
     const channel = args.channel === undefined ? undefined : this.ws.resolveChannel(args.channel);
-    const scheduled = this.ws.messages
+    const oldest = args.oldest === undefined ? undefined : Number(args.oldest);
+    const latest = args.latest === undefined ? undefined : Number(args.latest);
+    if ((oldest !== undefined && Number.isNaN(oldest)) || (latest !== undefined && Number.isNaN(latest))) throw new SlackApiError('invalid_arguments');
+    if (oldest !== undefined && latest !== undefined && oldest >= latest) throw new SlackApiError('invalid_arguments');
+    const limit = args.limit === undefined ? 100 : Math.max(1, Math.min(1000, Number(args.limit) || 100));
+    let offset = 0;
+    if (args.cursor !== undefined && args.cursor !== '') {
+      const m = /^offset:(\d+)$/.exec(Buffer.from(String(args.cursor), 'base64').toString('utf8'));
+      if (!m) throw new SlackApiError('invalid_cursor');
+      offset = Number(m[1]);
+    }
+    const all = this.ws.messages
       .filter((m) => m.kind === 'scheduled' && (channel === undefined || m.channel === channel))
-      .sort((a, b) => a.postAt! - b.postAt!)
-      .map((m) => ({ id: m.scheduledMessageId, channel_id: m.channel, post_at: m.postAt, date_created: Math.floor(this.ws.nowMs() / 1000), text: m.text }));
-    return { ok: true, scheduled_messages: scheduled, response_metadata: { next_cursor: '' } };
+      .filter((m) => (oldest === undefined || m.postAt! >= oldest) && (latest === undefined || m.postAt! <= latest))
+      .sort((a, b) => a.postAt! - b.postAt! || String(a.scheduledMessageId).localeCompare(String(b.scheduledMessageId)));
+    const page = all.slice(offset, offset + limit).map((m) => ({ id: m.scheduledMessageId, channel_id: m.channel, post_at: m.postAt, date_created: Math.floor(this.ws.nowMs() / 1000), text: m.text }));
+    const next = offset + limit < all.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+    return { ok: true, scheduled_messages: page, response_metadata: { next_cursor: next } };
   }
 }
 

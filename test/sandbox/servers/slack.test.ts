@@ -152,6 +152,21 @@ describe('Slack fake: updating, deleting and scheduling', () => {
     expect(fake.deletedMessages.at(-1)).toMatchObject({ text: 'oops' });
   });
 
+  it('lists scheduled messages soonest first, within oldest/latest, a page at a time', async () => {
+    const now = Math.floor(clock.now().getTime() / 1000);
+    for (let i = 1; i <= 5; i++) await call('chat.scheduleMessage', { channel: 'C0SUBS', post_at: String(now + i * 3600), text: `r${i}` });
+    const texts = (a: { scheduled_messages?: { text: string }[] }) => (a.scheduled_messages ?? []).map((m) => m.text);
+    const first = await call('chat.scheduledMessages.list', { channel: 'C0SUBS', limit: 2 });
+    expect(texts(first)).toEqual(['r1', 'r2']);
+    const second = await call('chat.scheduledMessages.list', { channel: 'C0SUBS', limit: 2, cursor: first.response_metadata.next_cursor });
+    expect(texts(second)).toEqual(['r3', 'r4']);
+    const last = await call('chat.scheduledMessages.list', { channel: 'C0SUBS', limit: 2, cursor: second.response_metadata.next_cursor });
+    expect([texts(last), last.response_metadata.next_cursor]).toEqual([['r5'], '']);
+    expect(texts(await call('chat.scheduledMessages.list', { channel: 'C0SUBS', oldest: String(now + 2 * 3600 - 1), latest: String(now + 3 * 3600 + 1) }))).toEqual(['r2', 'r3']);
+    expect(await call('chat.scheduledMessages.list', { channel: 'C0SUBS', oldest: String(now + 10), latest: String(now) })).toEqual({ ok: false, error: 'invalid_arguments' });
+    expect(await call('chat.scheduledMessages.list', { channel: 'C0SUBS', cursor: 'bm9wZQ==' })).toEqual({ ok: false, error: 'invalid_cursor' });
+  });
+
   it('schedules up to 120 days ahead, never in the past, and deletes by id', async () => {
     const now = Math.floor(clock.now().getTime() / 1000);
     const ok = await call('chat.scheduleMessage', { channel: 'C0SUBS', post_at: String(now + 3600), text: 'Standup reminder' });

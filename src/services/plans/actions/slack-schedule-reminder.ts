@@ -10,6 +10,8 @@ import { slackChannelSchema, slackError, slackTextSchema, whereTo } from './slac
 
 /** The hour a reminder given only as a day goes out, in the org zone. */
 export const REMINDER_HOUR = 9;
+/** Pages of scheduled messages read on a retry, 100 each (a channel has at most 30 due in any 5 minutes). */
+const MAX_LIST_PAGES = 10;
 /** Slack schedules at most 120 days ahead. */
 const MAX_DAYS_AHEAD = 120;
 
@@ -164,12 +166,18 @@ export const scheduleReminderAction: PlanAction<ScheduleReminderParams, Schedule
     // Slack drops scheduled messages that carry metadata, so an earlier attempt's reminder is known by its channel,
     // time and text. Another plan's identical reminder looks the same: one that is already another step's result is
     // not this step's. On a first try there is nothing to find.
+    // Only the reminders due at that very second are listed (all of them, page by page).
     if (ctx.step.mayHaveRunBefore) {
-      const listed = await slack.chat.scheduledMessages.list({ channel });
-      for (const m of listed.scheduled_messages ?? []) {
-        if (m.post_at !== postAt || m.text !== p.text || !m.id) continue;
-        if (await ctx.step.isResultOfAnotherStep('scheduled_message_id', m.id)) continue;
-        return { channel, scheduled_message_id: m.id, post_at: postAt };
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const listed = await slack.chat.scheduledMessages.list({ channel, oldest: String(postAt - 1), latest: String(postAt + 1), limit: 100, ...(cursor ? { cursor } : {}) });
+        for (const m of listed.scheduled_messages ?? []) {
+          if (m.post_at !== postAt || m.text !== p.text || !m.id) continue;
+          if (await ctx.step.isResultOfAnotherStep('scheduled_message_id', m.id)) continue;
+          return { channel, scheduled_message_id: m.id, post_at: postAt };
+        }
+        cursor = listed.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
       }
     }
 

@@ -112,6 +112,23 @@ describe('slack.schedule_reminder', () => {
     expect(fake.messages.filter((m) => m.kind === 'scheduled').map((m) => m.scheduledMessageId).sort()).toEqual([theirs.scheduled_message_id, ours.scheduled_message_id].sort());
   });
 
+  it('on a retry, lists only the reminders due at its moment, and finds its own among many', async () => {
+    const { fake, slack } = await setup();
+    const params = { channel: 'C0SUBS', text: 'Standup notes due', when: '2025-12-11' };
+    // 150 other reminders in the channel, most at other times; 2 at the same moment with other texts.
+    for (let i = 0; i < 150; i++) await slack.chat.scheduleMessage({ channel: 'C0SUBS', post_at: Date.parse('2025-12-01T14:00:00Z') / 1000 + i * 60, text: `Other ${i}` });
+    for (const text of ['Other at 9', 'Another at 9']) await slack.chat.scheduleMessage({ channel: 'C0SUBS', post_at: Date.parse('2025-12-11T14:00:00Z') / 1000, text });
+    const firstTry = stepMemory({ mayHaveRunBefore: false });
+    const first = await scheduleReminderAction.execute(params, actionContext({ slack }, { idempotencyKey: 'plan-3:remind', step: firstTry }));
+    const listsBefore = fake.requestsTo('/api/chat.scheduledMessages.list').length;
+
+    const again = await scheduleReminderAction.execute(params, actionContext({ slack }, { idempotencyKey: 'plan-3:remind', step: stepMemory({ mayHaveRunBefore: true, saved: firstTry.saved }) }));
+    expect(again).toEqual(first);
+    const lists = fake.requestsTo('/api/chat.scheduledMessages.list').slice(listsBefore);
+    expect(lists).toHaveLength(1);
+    expect(fake.messages.filter((m) => m.kind === 'scheduled' && m.text === 'Standup notes due')).toHaveLength(1);
+  });
+
   it('refuses a time that has passed or is beyond Slack’s 120 days', async () => {
     const { ctx } = await setup();
     await expect(scheduleReminderAction.execute({ channel: 'C0SUBS', text: 'x', when: '2025-11-24' }, ctx)).rejects.toThrow('the reminder time (Mon Nov 24 at 9:00) has already passed');
