@@ -6,14 +6,14 @@ import diagnostics from 'node:diagnostics_channel';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { quantile } from 'simple-statistics';
-import { createBot } from '../src/bot/app.ts';
 import { fixedClock } from '../src/clock.ts';
 import { parseOrgConfig, readRuntimeSettings, type Config } from '../src/config.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.ts';
 import { silentLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { DEMO_AS_OF, generateSampleAgency } from '../src/sandbox/sample-agency.ts';
-import { SANDBOX_TOKENS, startSandbox } from '../src/sandbox/sandbox.ts';
+import { startSandbox } from '../src/sandbox/sandbox.ts';
+import { startSandboxBot } from '../src/sandbox/sandbox-bot.ts';
 import { slackSignature, slashCommandForm } from '../test/support/slack-signing.ts';
 
 const REQUESTS = 50;
@@ -173,19 +173,7 @@ export async function benchPlanCommandAck(): Promise<Record<string, unknown>> {
   const channel = project.slack_channel!;
   // One answer per measured request, and one for the warm-up request.
   openai.answerWith(...Array.from({ length: REQUESTS + 1 }, () => llmAnswer(project.key, pm.name)));
-  const secret = SANDBOX_TOKENS.slackSigningSecret;
-  const bot = createBot({
-    db: database.db,
-    logger: silentLogger,
-    botToken: SANDBOX_TOKENS.slack,
-    signingSecret: secret,
-    slackApiUrl: sandbox.slack.apiUrl,
-    port: 0,
-    botIds: { botId: sandbox.slack.botId, botUserId: sandbox.slack.botUserId },
-    deps: { ctx: runtime.ctx },
-  });
-  const port = (await bot.start())!;
-  const url = `http://127.0.0.1:${port}/slack/events`;
+  const { bot, port, url, signingSecret: secret } = await startSandboxBot(sandbox, runtime.ctx);
   /** A signed slash command as Slack sends it; signed when built (Slack's clock check allows 5 minutes). */
   const signed = (text: string) => {
     const body = new URLSearchParams(slashCommandForm('/plan', text, pm.slack_user_id!, channel, sandbox.slack.responseUrl(channel, pm.slack_user_id!))).toString();

@@ -2,12 +2,12 @@
 // (a signed slash command over HTTP, as Slack sends it), the plan posted for review, "Approve & run" clicked (a signed
 // block_actions payload), the manual step's owner pressing Done in their DM, and the progress view at the end — each
 // printed as a person would see it in Slack.
-import { createBot } from '../bot/app.ts';
 import { renderMessageText } from '../bot/blocks/render-text.ts';
 import { ACTIONS } from '../bot/ids.ts';
 import { getPlan } from '../jobs/plans/plan-service.ts';
 import type { JobContext } from '../jobs/job.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
+import { startSandboxBot } from '../sandbox/sandbox-bot.ts';
 import { postSigned } from '../sandbox/slack-signing.ts';
 import type { SlackFakeMessage } from '../sandbox/servers/slack.ts';
 import { FINISHED_PLAN_STATUSES, type StoredPlan } from '../services/plans/stored-plan.ts';
@@ -48,7 +48,6 @@ function button(message: SlackFakeMessage, actionId: string): { element: Element
 export async function runPlanScene(input: PlanSceneInput): Promise<{ ok: boolean; summary: string }> {
   const { sandbox, ctx, write, requesterSlackId, channelId } = input;
   const slack = sandbox.slack;
-  const secret = sandbox.env.SLACK_SIGNING_SECRET ?? '';
   const project = ctx.config.org.projects.find((p) => p.slack_channel === channelId) ?? ctx.config.org.projects[0];
   const request = `plan a project launch for ${project?.key ?? 'our next project'} on Dec 12`;
   const names: Record<string, string> = Object.fromEntries(ctx.config.org.people.filter((p) => p.slack_user_id).map((p) => [p.slack_user_id!, p.name]));
@@ -58,17 +57,7 @@ export async function runPlanScene(input: PlanSceneInput): Promise<{ ok: boolean
   const who = names[requesterSlackId] ?? requesterSlackId;
   const show = (message: { text?: string; blocks?: unknown[] }) => write(renderMessageText(message, { names }));
 
-  const bot = createBot({
-    db: ctx.db,
-    logger: ctx.logger,
-    botToken: sandbox.env.SLACK_BOT_TOKEN ?? '',
-    signingSecret: secret,
-    slackApiUrl: slack.apiUrl,
-    port: 0,
-    botIds: { botId: slack.botId, botUserId: slack.botUserId },
-    deps: { ctx },
-  });
-  const url = `http://127.0.0.1:${await bot.start()}/slack/events`;
+  const { bot, url, signingSecret } = await startSandboxBot(sandbox, ctx);
   const user = (id: string) => ({ id, username: (names[id] ?? id).toLowerCase().replace(/\s+/g, '.'), team_id: slack.teamId });
   const click = (message: SlackFakeMessage, actionId: string, clicker: string) => {
     const found = button(message, actionId);
@@ -86,7 +75,7 @@ export async function runPlanScene(input: PlanSceneInput): Promise<{ ok: boolean
       response_url: slack.responseUrl(message.channel, clicker, { messageTs: message.ts }),
       actions: [{ type: 'button', action_id: actionId, block_id: found.blockId, value: found.element.value, text: found.element.text, action_ts: `${Math.floor(Date.now() / 1000)}.000100` }],
     };
-    return postSigned(url, { payload: JSON.stringify(payload) }, { secret });
+    return postSigned(url, { payload: JSON.stringify(payload) }, { secret: signingSecret });
   };
 
   try {
@@ -108,7 +97,7 @@ export async function runPlanScene(input: PlanSceneInput): Promise<{ ok: boolean
         response_url: slack.responseUrl(channelId, requesterSlackId),
         trigger_id: slack.mintTriggerId(requesterSlackId),
       },
-      { secret },
+      { secret: signingSecret },
     );
     if (ack.status !== 200) return { ok: false, summary: `/plan was answered with HTTP ${ack.status}` };
     const acked = (await ack.json().catch(() => ({}))) as { text?: string };

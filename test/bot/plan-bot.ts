@@ -3,14 +3,15 @@
 // commands, block_actions clicks on the messages the fake Slack holds, view_submission payloads from the modals it
 // opened (API-NOTES §4), each sent over HTTP as the form field `payload`.
 import { fixedClock } from '../../src/clock.ts';
-import { createBot, type Bot } from '../../src/bot/app.ts';
+import type { Bot } from '../../src/bot/app.ts';
 import { parseOrgConfig, readRuntimeSettings, type Config } from '../../src/config.ts';
 import type { JobContext } from '../../src/jobs/job.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import type { AgencyData } from '../../src/sandbox/agency-data.ts';
 import { DEMO_AS_OF, generateSampleAgency } from '../../src/sandbox/sample-agency.ts';
-import { SANDBOX_TOKENS, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
+import { startSandboxBot } from '../../src/sandbox/sandbox-bot.ts';
 import type { SlackFakeMessage, SlackFakeView } from '../../src/sandbox/servers/slack.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { FAST_POLICY, shrunkSleep } from '../support/job-harness.ts';
@@ -118,18 +119,7 @@ export async function startPlanBot(options: SandboxOptions = {}): Promise<PlanBo
   const org = parseOrgConfig(data.orgConfig);
   const config: Config = { org, timezone: org.timezone, runtime: readRuntimeSettings(env), env };
   const runtime = await openRuntime({ env, logger: silentLogger, clock, config, database: database.handle, clientOptions: { policy: FAST_POLICY, sleep: shrunkSleep, slackRetries: 0 } });
-  const secret = SANDBOX_TOKENS.slackSigningSecret;
-  const bot = createBot({
-    db: database.db,
-    logger: silentLogger,
-    botToken: SANDBOX_TOKENS.slack,
-    signingSecret: secret,
-    slackApiUrl: sandbox.slack.apiUrl,
-    port: 0,
-    botIds: { botId: sandbox.slack.botId, botUserId: sandbox.slack.botUserId },
-    deps: { ctx: runtime.ctx },
-  });
-  const url = `http://127.0.0.1:${await bot.start()}/slack/events`;
+  const { bot, url, signingSecret: secret } = await startSandboxBot(sandbox, runtime.ctx);
   const person = (name: string): Person => ({ id: org.people.find((p) => p.name === name)!.slack_user_id!, name });
   const channel = org.projects.find((p) => p.key === 'SUBS')!.slack_channel!;
   const pm = person('Maya Patel');

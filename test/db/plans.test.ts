@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle, type Db } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/database.ts';
 import {
   appendPlanEvent,
   claimMessageRefresh,
@@ -17,7 +17,7 @@ import {
   updatePlanSteps,
 } from '../../src/db/plans.ts';
 import type { PlanStep } from '../../src/services/plans/plan.ts';
-import { createTestDatabase, postgresSkipReason, testEngines, useTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { postgresSkipReason, testEngines, useTestDatabase, useTwoConnections } from '../support/databases.ts';
 
 function step(id: string, depends_on: string[] = [], extra: Partial<PlanStep> = {}): PlanStep {
   return { id, title: `Step ${id}`, action: 'manual', params: { instructions: `do ${id}` }, depends_on, on_failure: 'stop', estimate_minutes: 30, owner: null, ...extra };
@@ -202,18 +202,10 @@ describe.each(testEngines())('plan storage on %s', (engine) => {
 
 const pgSkip = postgresSkipReason();
 describe.skipIf(pgSkip !== null)(`claiming steps on one PostgreSQL from two connections${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
-  let database: TestDatabase;
-  let second: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    second = await openDatabase({ databaseUrl: database.url! });
-  });
-  afterAll(async () => {
-    await second.close();
-    await database.close();
-  });
+  const pair = useTwoConnections();
 
   it('skips the rows another transaction is claiming (FOR UPDATE SKIP LOCKED), so claims are disjoint', async () => {
+    const { database, second } = pair();
     const id = await storePlan(database.db, Array.from({ length: 10 }, (_, i) => step(`s${i}`)));
     let releaseFirst!: () => void;
     const held = new Promise<void>((resolve) => (releaseFirst = resolve));
@@ -233,6 +225,7 @@ describe.skipIf(pgSkip !== null)(`claiming steps on one PostgreSQL from two conn
   });
 
   it('completes a plan exactly once when its last two steps end at the same moment in two executors', async () => {
+    const { database, second } = pair();
     for (let round = 0; round < 10; round++) {
       const id = await storePlan(database.db, [step('a'), step('b')]);
       await claim(database.db, id, 1, 'runner-a');

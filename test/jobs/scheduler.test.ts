@@ -1,15 +1,15 @@
 import cron from 'node-cron';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { parseOrgConfig, readRuntimeSettings, type Config } from '../../src/config.ts';
-import { openDatabase, type DatabaseHandle, type Db } from '../../src/db/database.ts';
+import type { Db } from '../../src/db/database.ts';
 import { runsOf } from '../../src/db/job-runs.ts';
 import { createClients } from '../../src/integrations/clients.ts';
 import type { JobContext, JobDefinition } from '../../src/jobs/job.ts';
 import { Notifier } from '../../src/jobs/notifier.ts';
 import { nextSlot, previousSlot, Scheduler } from '../../src/jobs/scheduler.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createTestDatabase, postgresSkipReason, testEngines, type TestDatabase } from '../support/databases.ts';
+import { createTestDatabase, postgresSkipReason, testEngines, type TestDatabase, useTwoConnections } from '../support/databases.ts';
 
 const config: Config = {
   org: parseOrgConfig({ people: [{ name: 'Grace', jira_account_id: 'g1' }] }),
@@ -127,18 +127,10 @@ describe('scheduler shutdown', () => {
 
 const pgSkip = postgresSkipReason();
 describe.skipIf(pgSkip !== null)(`two schedulers on one PostgreSQL${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
-  let database: TestDatabase;
-  let second: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    second = await openDatabase({ databaseUrl: database.url! });
-  });
-  afterAll(async () => {
-    await second.close();
-    await database.close();
-  });
+  const pair = useTwoConnections();
 
   it('runs each tick exactly once when both fire it', async () => {
+    const { database, second } = pair();
     const calls: { asOf: Date; by: string }[] = [];
     const a = new Scheduler(contextOn(database.db), { jobs: [recordingJob('* * * * * *', 60_000, calls, 'a')], timezone: 'America/New_York' });
     const b = new Scheduler(contextOn(second.db), { jobs: [recordingJob('* * * * * *', 60_000, calls, 'b')], timezone: 'America/New_York' });

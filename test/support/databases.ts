@@ -76,3 +76,23 @@ export function useTestDatabase(engine: Engine, options: { migrated?: boolean } 
     return current;
   };
 }
+
+/**
+ * Inside a describe (PostgreSQL only): a migrated database and a second pool on it, as two replicas would have;
+ * opened before the block's tests, closed and dropped after.
+ */
+export function useTwoConnections(): () => { database: TestDatabase; second: DatabaseHandle } {
+  let pair: { database: TestDatabase; second: DatabaseHandle } | undefined;
+  beforeAll(async () => {
+    const database = await createTestDatabase('postgres');
+    pair = { database, second: await openDatabase({ databaseUrl: database.url! }) };
+  });
+  afterAll(async () => {
+    await pair?.second.close();
+    await pair?.database.close();
+  });
+  return () => {
+    if (!pair) throw new Error('test databases not ready');
+    return pair;
+  };
+}

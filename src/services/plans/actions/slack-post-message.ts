@@ -42,6 +42,14 @@ const HISTORY_PAGE_SIZE = 200;
 /** Why a conversation's history cannot be read: missing `*:history` scope, bot not in the channel, channel unseen. */
 const HISTORY_UNREADABLE = new Set(['missing_scope', 'not_in_channel', 'channel_not_found']);
 
+/** The conversation a channel param means: the channel itself, or for a person (U…/W…) the DM with them. */
+export async function conversationOf(slack: WebClient, target: string): Promise<string> {
+  if (!/^[UW]/.test(target)) return target;
+  const opened = await slack.conversations.open({ users: target });
+  if (!opened.channel?.id) throw new Error(`Slack opened no DM with ${target}`);
+  return opened.channel.id;
+}
+
 const params = z.strictObject({ channel: slackChannelSchema, text: slackTextSchema });
 export type PostMessageParams = z.output<typeof params>;
 
@@ -98,12 +106,7 @@ export const postMessageAction: PlanAction<PostMessageParams, PostedMessage> = {
  */
 async function findEarlierMessage(slack: WebClient, target: string, ctx: Pick<ActionContext, 'idempotencyKey' | 'step' | 'logger'>): Promise<{ found?: PostedMessage; channel?: string }> {
   try {
-    let channel = target;
-    if (/^[UW]/.test(target)) {
-      const opened = await slack.conversations.open({ users: target });
-      if (!opened.channel?.id) throw new Error(`Slack opened no DM with ${target}`);
-      channel = opened.channel.id;
-    }
+    const channel = await conversationOf(slack, target);
     const started = ctx.step.firstStartedAt;
     const oldest = started ? ((started.getTime() - HISTORY_SLACK_MS) / 1000).toFixed(6) : undefined;
     let cursor: string | undefined;

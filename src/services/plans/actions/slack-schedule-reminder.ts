@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { addDays, isWorkingDay, localDate } from '../../calendar.ts';
 import { quote } from '../templating.ts';
 import type { PlanAction } from './index.ts';
-import { slackChannelSchema, slackError, slackTextSchema, whereTo } from './slack-post-message.ts';
+import { conversationOf, slackChannelSchema, slackError, slackTextSchema, whereTo } from './slack-post-message.ts';
 
 /** The hour a reminder given only as a day goes out, in the org zone. */
 export const REMINDER_HOUR = 9;
@@ -157,12 +157,7 @@ export const scheduleReminderAction: PlanAction<ScheduleReminderParams, Schedule
     if (at.getTime() - now.getTime() > MAX_DAYS_AHEAD * 86_400_000) throw new ReminderTimeError(`Slack schedules at most ${MAX_DAYS_AHEAD} days ahead (${shown} is further)`);
 
     const slack = ctx.slack();
-    let channel = p.channel;
-    if (/^[UW]/.test(channel)) {
-      const opened = await slack.conversations.open({ users: channel });
-      if (!opened.channel?.id) throw new Error(`Slack opened no DM with ${p.channel}`);
-      channel = opened.channel.id;
-    }
+    const channel = await conversationOf(slack, p.channel);
     // Slack drops scheduled messages that carry metadata, so an earlier attempt's reminder is known by its channel,
     // time and text. Another plan's identical reminder looks the same: one that is already another step's result is
     // not this step's. On a first try there is nothing to find.
